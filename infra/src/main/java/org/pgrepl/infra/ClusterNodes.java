@@ -140,7 +140,7 @@ final class ClusterNodes {
     /** Runs one statement as the superuser on a server's application database; returns the first value. */
     String sql(Server server, String statement) {
         try (Connection c = Sql.connect(server, database, credentials)) {
-            return Sql.queryString(c, statement);
+            return Sql.run(c, statement);
         } catch (SQLException e) {
             throw new ClusterStartException("on " + server + ": " + e.getMessage(), e);
         }

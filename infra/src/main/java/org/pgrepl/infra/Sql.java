@@ -33,6 +33,18 @@ final class Sql {
         }
     }
 
+    /** Runs any statement; returns the first value when it produced rows, else null. */
+    static String run(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            if (!s.execute(sql)) {
+                return null;
+            }
+            try (ResultSet rs = s.getResultSet()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     static void execute(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(sql);

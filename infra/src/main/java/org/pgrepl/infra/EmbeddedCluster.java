@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * A real PostgreSQL primary and N streaming hot-standby replicas, started as local processes on
@@ -29,6 +31,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     private final ClusterNodes nodes;
+    private final Map<Server, TcpRelay> relays = new ConcurrentHashMap<>();
     private final List<Server> servers;
     private final String database;
     private final Properties credentials;
@@ -166,6 +169,40 @@ public final class EmbeddedCluster implements AutoCloseable {
         nodes.repoint(replica, newPrimary);
     }
 
+    /**
+     * The loopback TCP relay in front of a server (started on first call), whose traffic can be
+     * stalled or cut; connect through {@link TcpRelay#port()} to be subject to it.
+     */
+    public TcpRelay relay(Server server) {
+        return relays.computeIfAbsent(server, s -> {
+            try {
+                return new TcpRelay(s);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start a relay for " + s, e);
+            }
+        });
+    }
+
+    /** The {@code jdbc:pgrepl:} URL of the cluster with every server reached through its relay. */
+    public String pgreplUrlThroughRelays() {
+        StringBuilder url = new StringBuilder("jdbc:pgrepl://");
+        for (int i = 0; i < servers.size(); i++) {
+            url.append(i == 0 ? "" : ",").append(relay(servers.get(i)).hostAndPort());
+        }
+        return url.append('/').append(database).toString();
+    }
+
+    /** The server a port belongs to, its own or its relay's; null when neither. */
+    public Server serverAt(int port) {
+        for (Server s : servers) {
+            TcpRelay r = relays.get(s);
+            if (s.port() == port || (r != null && r.port() == port)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
     /** True when the server's postmaster process is alive. */
     public boolean isRunning(Server server) {
         return nodes.isRunning(server);
@@ -184,6 +221,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         }
         closed = true;
         OPEN.remove(this);
+        relays.values().forEach(TcpRelay::close);
         nodes.destroy(servers);
     }
 

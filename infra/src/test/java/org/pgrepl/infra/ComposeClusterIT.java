@@ -24,8 +24,13 @@ import org.testcontainers.containers.wait.strategy.Wait;
 class ComposeClusterIT {
     @Test
     void aRowWrittenOnDbMainAppearsOnDbSlave() throws Exception {
-        assumeTrue(dockerAvailable(), "SKIPPED: no Docker engine reachable on this machine; the compose pair"
-                + " (infra/docker-compose.yml) cannot be started here. The embedded launcher tests cover the same files.");
+        boolean docker = dockerAvailable();
+        String why = "SKIPPED ComposeClusterIT: no Docker engine reachable on this machine, so the compose pair"
+                + " (infra/docker-compose.yml) cannot be started here; the embedded launcher tests cover the same files.";
+        if (!docker) {
+            System.out.println(why);
+        }
+        assumeTrue(docker, why);
         Path infra = Path.of("").toAbsolutePath();
         Path env = infra.resolve(".env");
         boolean createdEnv = !Files.exists(env);

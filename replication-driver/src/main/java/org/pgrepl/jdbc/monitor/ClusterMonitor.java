@@ -1,0 +1,247 @@
+package org.pgrepl.jdbc.monitor;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Watches one cluster: every {@code interval} it checks each host's role and each replica's lag,
+ * and publishes an immutable {@link ClusterState}. One daemon thread runs the cycle; each host
+ * is checked on its own pooled thread with a deadline, so a stalled host is marked
+ * {@link HostState.Role#STALLED} instead of holding up the others.
+ */
+public final class ClusterMonitor implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ClusterMonitor.class.getName());
+
+    /** Opens a monitoring connection to host {@code index} (URL order). */
+    @FunctionalInterface
+    public interface Connector {
+        /** @return a new physical connection to the host */
+        Connection open(int index) throws SQLException;
+    }
+
+    private final String name;
+    private final Connector connector;
+    private final Duration interval;
+    private final int hostCount;
+    private final Connection[] connections;
+    private final Future<?>[] inFlight;
+    private final ExecutorService probes;
+    private final Thread loop;
+    private final Object wake = new Object();
+    private volatile ClusterState state;
+    private volatile boolean closed;
+    private volatile long systemIdentifier;
+
+    /**
+     * @param name      for the thread name and logs (host list, no credentials)
+     * @param hostCount hosts in URL order
+     * @param connector opens monitoring connections
+     * @param interval  time between cycles
+     */
+    public ClusterMonitor(String name, int hostCount, Connector connector, Duration interval) {
+        this.name = name;
+        this.connector = connector;
+        this.interval = interval;
+        this.hostCount = hostCount;
+        this.connections = new Connection[hostCount];
+        this.inFlight = new Future<?>[hostCount];
+        this.state = ClusterState.initial(hostCount);
+        this.probes = Executors.newFixedThreadPool(hostCount, r -> {
+            Thread t = new Thread(r, "pgrepl-monitor-probe " + name);
+            t.setDaemon(true);
+            return t;
+        });
+        this.loop = new Thread(this::run, "pgrepl-monitor " + name);
+        this.loop.setDaemon(true);
+        this.loop.start();
+    }
+
+    /** The last published snapshot. */
+    public ClusterState state() {
+        return state;
+    }
+
+    /** The cycle interval. */
+    public Duration interval() {
+        return interval;
+    }
+
+    /**
+     * Waits until a cycle that started after this call has completed (at most {@code timeout}),
+     * e.g. after a connection error, so routing decides on fresh information.
+     */
+    public ClusterState awaitFreshState(Duration timeout) {
+        long target = state.cycle() + 2;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (wake) {
+            wake.notifyAll();
+            while (state.cycle() < target && System.nanoTime() < deadline && !closed) {
+                try {
+                    wake.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return state;
+    }
+
+    private void run() {
+        while (!closed) {
+            long start = System.nanoTime();
+            try {
+                cycle();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "cluster monitor " + name + ": cycle failed: " + e);
+            }
+            synchronized (wake) {
+                wake.notifyAll();
+                long waitMs = interval.toMillis() - (System.nanoTime() - start) / 1_000_000;
+                if (waitMs > 0 && !closed) {
+                    try {
+                        wake.wait(waitMs);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    private void cycle() {
+        HostState[] next = new HostState[hostCount];
+        List<Future<HostState>> results = new ArrayList<>(hostCount);
+        for (int i = 0; i < hostCount; i++) {
+            if (inFlight[i] != null && !inFlight[i].isDone()) {
+                results.add(null); // still stuck in last cycle's probe
+                continue;
+            }
+            final int host = i;
+            Future<HostState> f = probes.submit(() -> probe(host));
+            inFlight[i] = f;
+            results.add(f);
+        }
+        long deadline = System.nanoTime() + Math.max(interval.toNanos(), TimeUnit.SECONDS.toNanos(1));
+        for (int i = 0; i < hostCount; i++) {
+            Future<HostState> f = results.get(i);
+            if (f == null) {
+                next[i] = HostState.down(HostState.Role.STALLED, "no answer from the previous check yet");
+                continue;
+            }
+            try {
+                next[i] = f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                next[i] = HostState.down(HostState.Role.STALLED, "no answer within " + interval.toMillis() + " ms");
+            } catch (Exception e) {
+                next[i] = HostState.down(HostState.Role.DOWN, String.valueOf(e.getCause()));
+            }
+        }
+        publish(next);
+    }
+
+    private HostState probe(int i) {
+        try {
+            if (connections[i] == null || connections[i].isClosed()) {
+                Connection c = connector.open(i);
+                // A stalled socket must not hold this probe thread for long: it ends at twice the interval.
+                c.setNetworkTimeout(Runnable::run, (int) Math.max(2_000, interval.toMillis() * 2));
+                connections[i] = c;
+                long sys = HostProbe.systemIdentifier(c);
+                if (sys != 0) {
+                    systemIdentifier = sys;
+                }
+            }
+            HostProbe.Observation o = HostProbe.probe(connections[i]);
+            return new HostState(o.inRecovery() ? HostState.Role.REPLICA : HostState.Role.PRIMARY, -1, o.lagMillis(),
+                    o.inRecovery() ? o.replayLsn() : o.currentLsn(), o.streaming(), o.timeline(), null);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(i);
+            return HostState.down(HostState.Role.DOWN, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** Picks the writable host (the higher timeline wins when two claim it) and computes byte lag. */
+    private void publish(HostState[] hosts) {
+        int writable = -1;
+        boolean ambiguous = false;
+        for (int i = 0; i < hosts.length; i++) {
+            if (hosts[i].role() == HostState.Role.PRIMARY) {
+                if (writable < 0 || hosts[i].timeline() > hosts[writable].timeline()) {
+                    ambiguous = false;
+                    writable = i;
+                } else if (hosts[i].timeline() == hosts[writable].timeline()) {
+                    ambiguous = true;
+                }
+            }
+        }
+        if (ambiguous) {
+            LOG.log(Level.WARNING, "cluster monitor " + name + ": two hosts accept writes on the same timeline;"
+                    + " writes fail until one is stopped or demoted");
+            writable = -1;
+        }
+        long primaryLsn = writable >= 0 ? hosts[writable].replayLsn() : Lsn.NONE;
+        List<HostState> out = new ArrayList<>(hosts.length);
+        for (HostState h : hosts) {
+            if (h.role() == HostState.Role.REPLICA && primaryLsn != Lsn.NONE) {
+                long bytes = Lsn.bytesBehind(primaryLsn, h.replayLsn());
+                // A replica that has replayed the primary's position is not behind, whatever the
+                // age of its last replayed commit (an idle cluster, or a restart that left the
+                // receive position at a segment boundary).
+                long millis = bytes == 0 ? 0 : h.lagMillis();
+                h = new HostState(h.role(), bytes, millis, h.replayLsn(), h.streaming(), h.timeline(), h.problem());
+            } else if (h.role() == HostState.Role.PRIMARY) {
+                h = new HostState(h.role(), 0, 0, h.replayLsn(), false, h.timeline(), h.problem());
+            }
+            out.add(h);
+        }
+        int timeline = writable >= 0 ? hosts[writable].timeline() : state.timeline();
+        state = new ClusterState(List.copyOf(out), writable, primaryLsn, systemIdentifier, timeline, System.nanoTime(),
+                state.cycle() + 1);
+    }
+
+    private void closeQuietly(int i) {
+        Connection c = connections[i];
+        connections[i] = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // the connection is gone either way
+            }
+        }
+    }
+
+    /** Stops the thread and closes every monitoring connection. */
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+        loop.interrupt();
+        probes.shutdownNow();
+        try {
+            loop.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (int i = 0; i < hostCount; i++) {
+            closeQuietly(i);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterMonitor[" + name + "]";
+    }
+}

@@ -24,6 +24,11 @@ public final class Lsn {
         if (slash < 1 || slash == text.length() - 1 || slash > 8 || text.length() - slash - 1 > 8) {
             throw new IllegalArgumentException("not a WAL position (expected hex 'hi/lo', e.g. 0/16B3748)");
         }
+        for (int i = 0; i < text.length(); i++) {
+            if (i != slash && Character.digit(text.charAt(i), 16) < 0) {
+                throw new IllegalArgumentException("not a WAL position (expected hex 'hi/lo', e.g. 0/16B3748)");
+            }
+        }
         try {
             long hi = Long.parseLong(text, 0, slash, 16);
             long lo = Long.parseLong(text, slash + 1, text.length(), 16);

@@ -1,0 +1,175 @@
+package org.pgrepl.jdbc.config;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A parsed {@code jdbc:pgrepl://primary[:port],replica[:port].../database[?key=value&...]} URL:
+ * hosts (the first is the configured primary), database, the driver's own settings, and every
+ * other parameter for pgjdbc. A URL value beats the same key in the caller's {@code Properties},
+ * as in pgjdbc; the caller's {@code Properties} are never changed.
+ */
+public final class PgReplUrl {
+    /** The prefix that {@code acceptsURL} checks, and nothing more. */
+    public static final String PREFIX = "jdbc:pgrepl:";
+    static final int MAX_LENGTH = 8192;
+
+    /** pgjdbc keys that would fight routing, with what pgrepl offers instead. */
+    private static final Map<String, String> OWNED = Map.of(
+            "targetServerType", "setReadOnly(true) for replica reads and readFallback for what happens without one",
+            "loadBalanceHosts", "replicaSelection",
+            "hostRecheckSeconds", "hostRecheck (a duration, e.g. 10s)",
+            "readOnlyMode", "pgrepl's read-only routing (setReadOnly, or readOnly=true in the URL)");
+
+    private final List<HostSpec> hosts;
+    private final String database;
+    private final Properties pgjdbc;
+    private final DriverConfig config;
+
+    private PgReplUrl(List<HostSpec> hosts, String database, Properties pgjdbc, DriverConfig config) {
+        this.hosts = hosts;
+        this.database = database;
+        this.pgjdbc = pgjdbc;
+        this.config = config;
+    }
+
+    /** True when the URL starts with {@code jdbc:pgrepl:}; everything else is checked by {@link #parse}. */
+    public static boolean acceptsURL(String url) {
+        return url != null && url.startsWith(PREFIX);
+    }
+
+    /**
+     * Parses and validates a URL and the caller's properties.
+     *
+     * @throws SQLException 08001 for the URL's structure, 22023 for a parameter; the message names
+     *                      the problem and never quotes a password
+     */
+    public static PgReplUrl parse(String url, Properties info) throws SQLException {
+        if (!acceptsURL(url)) {
+            throw ConfigErrors.structure("it must start with " + PREFIX);
+        }
+        if (url.length() > MAX_LENGTH) {
+            throw ConfigErrors.structure("it is " + url.length() + " characters long; at most " + MAX_LENGTH);
+        }
+        String rest = url.substring(PREFIX.length());
+        if (!rest.startsWith("//")) {
+            throw ConfigErrors.structure("expected jdbc:pgrepl://host[:port][,host[:port]...]/database; the short form"
+                    + " jdbc:pgrepl:database is not supported, since pgrepl needs the primary and replica hosts");
+        }
+        rest = rest.substring(2);
+        int end = indexOfAny(rest, '/', '?');
+        if (end < 0 || rest.charAt(end) != '/') {
+            throw ConfigErrors.structure("missing '/' and database after the host list");
+        }
+        List<HostSpec> hosts = HostListParser.parse(rest.substring(0, end));
+        int q = rest.indexOf('?', end);
+        String path = q < 0 ? rest.substring(end + 1) : rest.substring(end + 1, q);
+        String database = QueryParser.decode(path, "the database name");
+        if (database.indexOf('/') >= 0 || ConfigErrors.hasControl(database)) {
+            throw ConfigErrors.structure("the database name " + ConfigErrors.shown(database)
+                    + " contains '/' or a control character");
+        }
+        Map<String, String> urlParams = QueryParser.parse(q < 0 ? null : rest.substring(q + 1));
+        return build(hosts, database, urlParams, info);
+    }
+
+    private static PgReplUrl build(List<HostSpec> hosts, String database, Map<String, String> urlParams,
+                                   Properties info) throws SQLException {
+        Properties pgjdbc = new Properties();
+        Map<PgReplProperty, String> driver = new EnumMap<>(PgReplProperty.class);
+        if (info != null) {
+            for (String key : info.stringPropertyNames()) {
+                route(key, info.getProperty(key), pgjdbc, driver);
+            }
+        }
+        for (Map.Entry<String, String> e : urlParams.entrySet()) {
+            route(e.getKey(), e.getValue(), pgjdbc, driver);
+        }
+        return new PgReplUrl(Collections.unmodifiableList(new ArrayList<>(hosts)), database, pgjdbc,
+                PgReplProperty.configOf(driver));
+    }
+
+    private static void route(String key, String value, Properties pgjdbc, Map<PgReplProperty, String> driver)
+            throws SQLException {
+        String instead = OWNED.get(key);
+        if (instead != null) {
+            throw ConfigErrors.parameter("'" + key + "' is owned by pgrepl, since it would fight its routing; use "
+                    + instead);
+        }
+        PgReplProperty p = PgReplProperty.forName(key);
+        if (p != null) {
+            driver.put(p, value);
+        } else {
+            pgjdbc.setProperty(key, value);
+        }
+    }
+
+    private static int indexOfAny(String s, char a, char b) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == a || s.charAt(i) == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Every host in URL order; the first is the configured primary. */
+    public List<HostSpec> hosts() {
+        return hosts;
+    }
+
+    /** The configured primary (the first host). */
+    public HostSpec primary() {
+        return hosts.get(0);
+    }
+
+    /** The configured replicas (every host after the first). */
+    public List<HostSpec> replicas() {
+        return hosts.subList(1, hosts.size());
+    }
+
+    /** The database name; empty when the URL names none (pgjdbc then uses the user name). */
+    public String database() {
+        return database;
+    }
+
+    /** A new {@code Properties} with every parameter for pgjdbc (user, password, ssl, ...). */
+    public Properties pgjdbcProperties() {
+        Properties copy = new Properties();
+        copy.putAll(pgjdbc);
+        return copy;
+    }
+
+    /** The driver's own settings. */
+    public DriverConfig config() {
+        return config;
+    }
+
+    /** The plain pgjdbc URL of one host and this database, without parameters. */
+    public String pgjdbcUrl(HostSpec host) {
+        return "jdbc:postgresql://" + host + "/"
+                + URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Hosts, database and parameter names; never a password. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("jdbc:pgrepl://");
+        for (int i = 0; i < hosts.size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(hosts.get(i));
+        }
+        sb.append('/').append(database).append(' ').append(config);
+        List<String> keys = new ArrayList<>(pgjdbc.stringPropertyNames());
+        Collections.sort(keys);
+        sb.append(" pgjdbc").append(keys.stream().map(k -> k.toLowerCase().contains("password") ? k + "=***"
+                : k.equals("user") ? k + "=" + pgjdbc.getProperty(k) : k).toList());
+        return sb.toString();
+    }
+}

@@ -1,0 +1,106 @@
+package org.pgrepl.jdbc.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class PgReplUrlTest {
+    @Test
+    void acceptsOnlyThePrefix() {
+        assertThat(PgReplUrl.acceptsURL("jdbc:pgrepl://a/b")).isTrue();
+        assertThat(PgReplUrl.acceptsURL("jdbc:pgrepl:anything")).isTrue();
+        assertThat(PgReplUrl.acceptsURL("jdbc:postgresql://a/b")).isFalse();
+        assertThat(PgReplUrl.acceptsURL("jdbc:pgrepl")).isFalse();
+        assertThat(PgReplUrl.acceptsURL("JDBC:PGREPL://a/b")).isFalse();
+        assertThat(PgReplUrl.acceptsURL("")).isFalse();
+        assertThat(PgReplUrl.acceptsURL(null)).isFalse();
+    }
+
+    @Test
+    void parsesHostsWithDefaultPortsAndIpv6() throws SQLException {
+        PgReplUrl url = PgReplUrl.parse("jdbc:pgrepl://db-main,db-slave:5433,[::1]:6000,[fe80::1]/db_patient_health_record",
+                new Properties());
+        assertThat(url.hosts()).containsExactly(new HostSpec("db-main", 5432), new HostSpec("db-slave", 5433),
+                new HostSpec("::1", 6000), new HostSpec("fe80::1", 5432));
+        assertThat(url.primary()).isEqualTo(new HostSpec("db-main", 5432));
+        assertThat(url.replicas()).hasSize(3);
+        assertThat(url.database()).isEqualTo("db_patient_health_record");
+        assertThat(url.pgjdbcUrl(url.hosts().get(2))).isEqualTo("jdbc:postgresql://[::1]:6000/db_patient_health_record");
+        assertThat(url.config()).isEqualTo(DriverConfig.defaults());
+    }
+
+    @Test
+    void allowsOneHostAndAMissingDatabase() throws SQLException {
+        PgReplUrl url = PgReplUrl.parse("jdbc:pgrepl://localhost/", null);
+        assertThat(url.hosts()).containsExactly(new HostSpec("localhost", 5432));
+        assertThat(url.replicas()).isEmpty();
+        assertThat(url.database()).isEmpty();
+    }
+
+    @Test
+    void passesEveryOtherParameterToPgjdbcAndUrlBeatsProperties() throws SQLException {
+        Properties info = new Properties();
+        info.setProperty("user", "from-info");
+        info.setProperty("password", "pw-info");
+        info.setProperty("sslmode", "require");
+        info.setProperty("readFallback", "primary");
+        Properties before = (Properties) info.clone();
+        PgReplUrl url = PgReplUrl.parse("jdbc:pgrepl://a,b/db?user=from-url&ApplicationName=my%20app"
+                + "&connectTimeout=3&readFallback=fail&replicaSelection=LEASTCONNECTIONS&maxReplicaLag=500ms"
+                + "&maxReplicaLagBytes=16MB&readOnly=TRUE&flag", info);
+        Properties p = url.pgjdbcProperties();
+        assertThat(p.getProperty("user")).isEqualTo("from-url");
+        assertThat(p.getProperty("password")).isEqualTo("pw-info");
+        assertThat(p.getProperty("sslmode")).isEqualTo("require");
+        assertThat(p.getProperty("ApplicationName")).isEqualTo("my app");
+        assertThat(p.getProperty("connectTimeout")).isEqualTo("3");
+        assertThat(p.getProperty("flag")).isEmpty();
+        assertThat(p).doesNotContainKeys("readFallback", "replicaSelection", "readOnly", "maxReplicaLag");
+        DriverConfig c = url.config();
+        assertThat(c.readFallback()).isEqualTo(ReadFallback.FAIL);
+        assertThat(c.replicaSelection()).isEqualTo(ReplicaSelection.LEAST_CONNECTIONS);
+        assertThat(c.maxReplicaLag()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.maxReplicaLagBytes()).isEqualTo(16L * 1024 * 1024);
+        assertThat(c.readOnly()).isTrue();
+        assertThat(info).isEqualTo(before);
+        // The returned Properties are a copy.
+        p.setProperty("user", "changed");
+        assertThat(url.pgjdbcProperties().getProperty("user")).isEqualTo("from-url");
+    }
+
+    @Test
+    void decodesPercentEncodingInDatabaseKeysAndValues() throws SQLException {
+        PgReplUrl url = PgReplUrl.parse("jdbc:pgrepl://a/d%C3%A9j%C3%A0%20vu?pass%77ord=p%26w%3D&options=-c%20x%3D1", null);
+        assertThat(url.database()).isEqualTo("déjà vu");
+        assertThat(url.pgjdbcProperties().getProperty("password")).isEqualTo("p&w=");
+        assertThat(url.pgjdbcProperties().getProperty("options")).isEqualTo("-c x=1");
+        assertThat(url.pgjdbcUrl(url.primary())).isEqualTo("jdbc:postgresql://a:5432/d%C3%A9j%C3%A0%20vu");
+    }
+
+    @Test
+    void toStringNeverShowsThePassword() throws SQLException {
+        Properties info = new Properties();
+        info.setProperty("password", "S3cr3t");
+        info.setProperty("sslpassword", "S3cr3t2");
+        PgReplUrl url = PgReplUrl.parse("jdbc:pgrepl://a,b/db?user=admin", info);
+        assertThat(url.toString()).contains("admin").contains("a:5432,b:5432").doesNotContain("S3cr3t");
+    }
+
+    @Test
+    void offAndZeroLagBoundsParse() throws SQLException {
+        DriverConfig c = PgReplUrl.parse("jdbc:pgrepl://a/db?maxReplicaLag=OFF&maxReplicaLagBytes=0&readYourWritesTimeout=0ms"
+                + "&hostRecheck=2m&monitorInterval=250ms", null).config();
+        assertThat(c.maxReplicaLag()).isNull();
+        assertThat(c.maxReplicaLagBytes()).isZero();
+        assertThat(c.readYourWritesTimeout()).isZero();
+        assertThat(c.hostRecheck()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.monitorInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(List.of(PgReplUrl.parse("jdbc:pgrepl://a/db?maxReplicaLagBytes=2kB", null).config().maxReplicaLagBytes(),
+                PgReplUrl.parse("jdbc:pgrepl://a/db?maxReplicaLagBytes=1GB", null).config().maxReplicaLagBytes()))
+                .containsExactly(2048L, 1024L * 1024 * 1024);
+    }
+}

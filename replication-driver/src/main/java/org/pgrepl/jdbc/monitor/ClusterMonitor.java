@@ -164,7 +164,15 @@ public final class ClusterMonitor implements AutoCloseable {
             HostProbe.Observation o = HostProbe.probe(connections[i]);
             return new HostState(o.inRecovery() ? HostState.Role.REPLICA : HostState.Role.PRIMARY, -1, o.lagMillis(),
                     o.inRecovery() ? o.replayLsn() : o.currentLsn(), o.streaming(), o.timeline(), null);
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
+            closeQuietly(i);
+            // Only a connection-level failure says the host is down; a refused login (wrong
+            // password, missing database) leaves its role unknown, and the application's own
+            // connection then fails with pgjdbc's error.
+            boolean down = e.getSQLState() == null || e.getSQLState().startsWith("08");
+            return HostState.down(down ? HostState.Role.DOWN : HostState.Role.UNKNOWN,
+                    e.getClass().getSimpleName() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
             closeQuietly(i);
             return HostState.down(HostState.Role.DOWN, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
@@ -184,6 +192,7 @@ public final class ClusterMonitor implements AutoCloseable {
                 }
             }
         }
+        boolean ambiguousPrimary = ambiguous;
         if (ambiguous) {
             LOG.log(Level.WARNING, "cluster monitor " + name + ": two hosts accept writes on the same timeline;"
                     + " writes fail until one is stopped or demoted");
@@ -205,8 +214,8 @@ public final class ClusterMonitor implements AutoCloseable {
             out.add(h);
         }
         int timeline = writable >= 0 ? hosts[writable].timeline() : state.timeline();
-        state = new ClusterState(List.copyOf(out), writable, primaryLsn, systemIdentifier, timeline, System.nanoTime(),
-                state.cycle() + 1);
+        state = new ClusterState(List.copyOf(out), writable, ambiguousPrimary, primaryLsn, systemIdentifier, timeline,
+                System.nanoTime(), state.cycle() + 1);
     }
 
     private void closeQuietly(int i) {

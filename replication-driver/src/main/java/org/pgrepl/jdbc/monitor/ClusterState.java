@@ -8,16 +8,17 @@ import java.util.List;
  *
  * @param hosts            per host, in URL order
  * @param writable         index of the host that takes writes, or -1 when none can be told
+ * @param ambiguousPrimary two hosts accept writes on the same timeline: writes must not guess
  * @param primaryLsn       the writable host's current WAL position
  * @param systemIdentifier the cluster's system identifier (0 until known)
  * @param timeline         the writable host's timeline (0 until known)
  * @param takenAtNanos     {@link System#nanoTime()} when the cycle finished
  * @param cycle            how many cycles have completed
  */
-public record ClusterState(List<HostState> hosts, int writable, long primaryLsn, long systemIdentifier, int timeline,
+public record ClusterState(List<HostState> hosts, int writable, boolean ambiguousPrimary, long primaryLsn, long systemIdentifier, int timeline,
                            long takenAtNanos, long cycle) {
     static ClusterState initial(int hostCount) {
-        return new ClusterState(java.util.Collections.nCopies(hostCount, HostState.unknown()), -1, Lsn.NONE, 0, 0,
+        return new ClusterState(java.util.Collections.nCopies(hostCount, HostState.unknown()), -1, false, Lsn.NONE, 0, 0,
                 System.nanoTime(), 0);
     }
 

@@ -1,0 +1,193 @@
+package org.pgrepl.jdbc;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Properties;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.pgrepl.jdbc.config.PgReplProperty;
+import org.pgrepl.jdbc.config.PgReplUrl;
+import org.pgrepl.jdbc.route.LogicalConnection;
+
+/**
+ * A {@link DataSource} for {@code jdbc:pgrepl:} URLs, with a bean property for the URL, user,
+ * password and every driver property, so HikariCP's {@code dataSourceClassName} (and Spring's
+ * binders) can configure it:
+ *
+ * <pre>{@code
+ * HikariConfig config = new HikariConfig();
+ * config.setDataSourceClassName("org.pgrepl.jdbc.PgReplDataSource");
+ * config.addDataSourceProperty("url", "jdbc:pgrepl://db-main:5432,db-slave:5433/db_patient_health_record");
+ * config.addDataSourceProperty("user", "admin");
+ * config.addDataSourceProperty("password", secret);
+ * config.addDataSourceProperty("readFallback", "fail");
+ * }</pre>
+ *
+ * Values are checked when a connection is requested, with the same errors as the driver's.
+ */
+public class PgReplDataSource implements DataSource {
+    private String url;
+    private final Properties properties = new Properties();
+    private int loginTimeout;
+    private PrintWriter logWriter;
+
+    /** The {@code jdbc:pgrepl:} URL. */
+    public String getUrl() {
+        return url;
+    }
+
+    /** @param url the {@code jdbc:pgrepl:} URL */
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    /** The user name. */
+    public String getUser() {
+        return properties.getProperty("user");
+    }
+
+    /** @param user the user name */
+    public void setUser(String user) {
+        set("user", user);
+    }
+
+    /** @param password the password (never shown by {@link #toString()}) */
+    public void setPassword(String password) {
+        set("password", password);
+    }
+
+    /** @param value see the driver's {@code replicaSelection} */
+    public void setReplicaSelection(String value) {
+        set(PgReplProperty.REPLICA_SELECTION.getName(), value);
+    }
+
+    /** @param value see the driver's {@code readFallback} */
+    public void setReadFallback(String value) {
+        set(PgReplProperty.READ_FALLBACK.getName(), value);
+    }
+
+    /** @param value see the driver's {@code hostRecheck} */
+    public void setHostRecheck(String value) {
+        set(PgReplProperty.HOST_RECHECK.getName(), value);
+    }
+
+    /** @param value see the driver's {@code maxReplicaLag} */
+    public void setMaxReplicaLag(String value) {
+        set(PgReplProperty.MAX_REPLICA_LAG.getName(), value);
+    }
+
+    /** @param value see the driver's {@code maxReplicaLagBytes} */
+    public void setMaxReplicaLagBytes(String value) {
+        set(PgReplProperty.MAX_REPLICA_LAG_BYTES.getName(), value);
+    }
+
+    /** @param value see the driver's {@code readConsistency} */
+    public void setReadConsistency(String value) {
+        set(PgReplProperty.READ_CONSISTENCY.getName(), value);
+    }
+
+    /** @param value see the driver's {@code readYourWritesTimeout} */
+    public void setReadYourWritesTimeout(String value) {
+        set(PgReplProperty.READ_YOUR_WRITES_TIMEOUT.getName(), value);
+    }
+
+    /** @param value see the driver's {@code monitorInterval} */
+    public void setMonitorInterval(String value) {
+        set(PgReplProperty.MONITOR_INTERVAL.getName(), value);
+    }
+
+    /** @param value see the driver's {@code followPromotion} */
+    public void setFollowPromotion(String value) {
+        set(PgReplProperty.FOLLOW_PROMOTION.getName(), value);
+    }
+
+    /** @param value see the driver's {@code readOnly} */
+    public void setReadOnly(String value) {
+        set(PgReplProperty.READ_ONLY.getName(), value);
+    }
+
+    /** Any other property, driver's or pgjdbc's ({@code ssl}, {@code ApplicationName}, ...). */
+    public void setProperty(String name, String value) {
+        set(name, value);
+    }
+
+    private void set(String name, String value) {
+        if (value == null) {
+            properties.remove(name);
+        } else {
+            properties.setProperty(name, value);
+        }
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return open(properties);
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        Properties p = (Properties) properties.clone();
+        p.setProperty("user", username);
+        p.setProperty("password", password);
+        return open(p);
+    }
+
+    private Connection open(Properties p) throws SQLException {
+        if (url == null) {
+            throw new SQLException("pgrepl: the data source has no url", "08001");
+        }
+        if (loginTimeout > 0 && !p.containsKey("loginTimeout")) {
+            p.setProperty("loginTimeout", Integer.toString(loginTimeout));
+        }
+        return LogicalConnection.open(PgReplUrl.parse(url, p));
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return logWriter;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        this.logWriter = out;
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+        this.loginTimeout = seconds;
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return loginTimeout;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException("pgrepl logs through System.Logger");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        throw new SQLException("pgrepl: not a wrapper for " + iface.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return iface.isInstance(this);
+    }
+
+    /** URL and property names; never the password. */
+    @Override
+    public String toString() {
+        String shownUrl = url == null ? null : url.replaceAll("(?i)(password=)[^&]*", "$1***");
+        return "PgReplDataSource[" + shownUrl + ", properties=" + properties.stringPropertyNames().stream().sorted()
+                .map(k -> k.toLowerCase().contains("password") ? k + "=***" : k + "=" + properties.getProperty(k))
+                .toList() + "]";
+    }
+}

@@ -1,0 +1,168 @@
+package org.pgrepl.jdbc.route;
+
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import org.pgrepl.jdbc.config.HostSpec;
+import org.pgrepl.jdbc.wrap.RouteContext;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
+import org.postgresql.util.PSQLException;
+
+/**
+ * One physical pgjdbc connection of a logical connection, with the session state it has been
+ * given. Session state set on the logical connection is replayed here only where it differs
+ * (HikariCP's "dirty bits"), and only when this connection is next used.
+ */
+final class Physical implements RouteContext {
+    final Routes owner;
+    final Connection conn;
+    final BaseConnection base;
+    final HostSpec host;
+    final int hostIndex;
+    /** True when this connection serves the read-only route (a replica, or the primary in fallback). */
+    final boolean readRoute;
+    /** True when it is a connection to the primary put in read-only mode for a fallback read. */
+    boolean readOnlySession;
+    boolean broken;
+    /** Highest position this replica is known to have replayed (from a wait on it). */
+    long reachedLsn;
+
+    private int appliedVersion = -1;
+    private boolean autoCommit = true;
+    private int isolation = -1;
+    private int holdability = -1;
+    private int networkTimeout = -1;
+    private String schema;
+    private Properties clientInfo;
+    private Map<String, Class<?>> typeMap;
+
+    Physical(Routes owner, Connection conn, HostSpec host, int hostIndex, boolean readRoute) {
+        this.owner = owner;
+        this.conn = conn;
+        this.base = (BaseConnection) conn;
+        this.host = host;
+        this.hostIndex = hostIndex;
+        this.readRoute = readRoute;
+    }
+
+    /** True when a transaction is open here: autoCommit off and a statement ran since commit/rollback. */
+    boolean inTransaction() {
+        return base.getTransactionState() != TransactionState.IDLE;
+    }
+
+    /** Replays the logical session state where it differs; one int compare when nothing changed. */
+    void sync(SessionState s) throws SQLException {
+        if (appliedVersion == s.version) {
+            return;
+        }
+        if (autoCommit != s.autoCommit) {
+            conn.setAutoCommit(s.autoCommit);
+            autoCommit = s.autoCommit;
+        }
+        if (s.isolation >= 0 && isolation != s.isolation) {
+            conn.setTransactionIsolation(s.isolation);
+            isolation = s.isolation;
+        }
+        if (s.holdability >= 0 && holdability != s.holdability) {
+            conn.setHoldability(s.holdability);
+            holdability = s.holdability;
+        }
+        if (s.networkTimeout >= 0 && networkTimeout != s.networkTimeout) {
+            conn.setNetworkTimeout(s.networkTimeoutExecutor, s.networkTimeout);
+            networkTimeout = s.networkTimeout;
+        }
+        if (s.schema != null && !s.schema.equals(schema)) {
+            conn.setSchema(s.schema);
+            schema = s.schema;
+        }
+        if (s.clientInfo != null && !s.clientInfo.equals(clientInfo)) {
+            conn.setClientInfo(s.clientInfo);
+            clientInfo = (Properties) s.clientInfo.clone();
+        }
+        if (s.typeMap != null && !Objects.equals(typeMap, s.typeMap)) {
+            conn.setTypeMap(s.typeMap);
+            typeMap = s.typeMap;
+        }
+        appliedVersion = s.version;
+    }
+
+    /** Records autoCommit set on this connection directly (the JDBC call commits an open transaction). */
+    void autoCommitApplied(boolean value) {
+        autoCommit = value;
+    }
+
+    /**
+     * A read-only route served by the primary is read-only wherever it runs: the session is put in
+     * read-only mode, so a write fails with 25006 as it would on a replica (a round trip, only on
+     * the fallback path), and back before the primary serves writes again.
+     */
+    void setReadOnlySession(boolean readOnly) throws SQLException {
+        if (readOnlySession == readOnly) {
+            return;
+        }
+        conn.setReadOnly(readOnly); // pgjdbc then begins transactions READ ONLY
+        try (Statement s = conn.createStatement()) {
+            s.execute(readOnly ? "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"
+                    : "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE");
+        }
+        if (!conn.getAutoCommit()) {
+            conn.commit(); // ends the transaction that held only the SET, so the next one takes the new mode
+        }
+        readOnlySession = readOnly;
+    }
+
+    @Override
+    public Connection logical() {
+        return (LogicalConnection) owner;
+    }
+
+    @Override
+    public void beforeExecute() {
+        owner.beforeExecute(this);
+    }
+
+    @Override
+    public void afterExecute() throws SQLException {
+        owner.afterExecute(this);
+    }
+
+    @Override
+    public SQLException translate(SQLException e) {
+        String state = e.getSQLState();
+        if (state != null && state.startsWith("08")) {
+            owner.connectionFailed(this, e);
+            return e;
+        }
+        if ("25006".equals(state) && (readRoute || readOnlySession)) {
+            String message = e.getMessage() + " [pgrepl: this connection was routed read-only, to "
+                    + (readOnlySession ? "the primary " : "replica ") + host + "]";
+            // Same SQLState, vendor code and class, the original kept as the cause.
+            if (e instanceof BatchUpdateException b) {
+                return new BatchUpdateException(message, state, e.getErrorCode(), b.getLargeUpdateCounts(), e);
+            }
+            if (e instanceof PSQLException pe) {
+                return new RoutedPSQLException(message, pe);
+            }
+            return new SQLException(message, state, e.getErrorCode(), e);
+        }
+        return e;
+    }
+
+    void closeQuietly() {
+        try {
+            conn.close();
+        } catch (SQLException ignored) {
+            // closing a broken connection fails; it is gone either way
+        }
+    }
+
+    @Override
+    public String toString() {
+        return (readRoute ? "read-only route to " : "read-write route to ") + host;
+    }
+}

@@ -1,0 +1,204 @@
+package org.pgrepl.jdbc.route;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.pgrepl.jdbc.config.DriverConfig;
+import org.pgrepl.jdbc.config.HostSpec;
+import org.pgrepl.jdbc.config.PgReplUrl;
+import org.pgrepl.jdbc.monitor.ClusterMonitor;
+import org.pgrepl.jdbc.monitor.ClusterState;
+import org.pgrepl.jdbc.monitor.HostState;
+
+/**
+ * Chooses hosts and opens physical connections for one logical connection: the writable primary
+ * (the listed host not in recovery, with {@code followPromotion}), and a replica that is up,
+ * not backing off, and within the lag bounds. Knowledge comes from two places: this JVM's own
+ * connection attempts ({@link HostHealth}) and the cluster monitor's last cycle.
+ */
+final class Router {
+    private static final System.Logger LOG = System.getLogger("org.pgrepl.jdbc.routing");
+
+    final PgReplUrl url;
+    final DriverConfig config;
+    final Cluster cluster;
+    final ClusterMonitor monitor;
+    private final Properties props;
+    private final org.postgresql.Driver pgjdbc = new org.postgresql.Driver();
+    private final Long maxLagMillis;
+
+    Router(PgReplUrl url, Cluster cluster, ClusterMonitor monitor) {
+        this.url = url;
+        this.config = url.config();
+        this.cluster = cluster;
+        this.monitor = monitor;
+        this.props = url.pgjdbcProperties();
+        this.maxLagMillis = config.maxReplicaLag() == null ? null : config.maxReplicaLag().toMillis();
+    }
+
+    /** The monitor's state; waits for its first cycle once, so the first route is not a guess. */
+    ClusterState state() {
+        ClusterState s = monitor.state();
+        return s.cycle() > 0 ? s : monitor.awaitFreshState(firstStateWait());
+    }
+
+    private Duration firstStateWait() {
+        return config.monitorInterval().multipliedBy(2).plusSeconds(connectTimeoutSeconds());
+    }
+
+    private int connectTimeoutSeconds() {
+        try {
+            return Integer.parseInt(props.getProperty("connectTimeout", "10"));
+        } catch (NumberFormatException e) {
+            return 10;
+        }
+    }
+
+    /** Index of the host that takes writes. */
+    int writableIndex() throws SQLException {
+        int configured = cluster.indexOf(url.primary());
+        if (!config.followPromotion()) {
+            return configured;
+        }
+        ClusterState s = state();
+        if (s.writable() >= 0) {
+            return s.writable();
+        }
+        if (s.ambiguousPrimary()) {
+            throw new SQLException("pgrepl: two hosts accept writes on the same timeline; writes fail rather than"
+                    + " guess until one is stopped or demoted: " + describe(s), "08001");
+        }
+        // Nothing known to accept writes (hosts down, or a login the monitor could not make): try
+        // the configured primary; openPrimary checks it is not in recovery before any write.
+        return configured;
+    }
+
+    /** Opens the read-write connection; it is checked not to be in recovery, so no write reaches a standby. */
+    Physical openPrimary(Routes owner) throws SQLException {
+        int idx = writableIndex();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                Connection c = connect(idx);
+                if (config.followPromotion() && inRecovery(c)) {
+                    c.close();
+                    throw new SQLException("pgrepl: " + cluster.hosts.get(idx) + " is in recovery (a standby)", "08001");
+                }
+                HostSpec host = cluster.hosts.get(idx);
+                LOG.log(Level.DEBUG, () -> "read-write route opened to " + host);
+                return new Physical(owner, c, host, idx, false);
+            } catch (SQLException e) {
+                if (attempt > 0 || !config.followPromotion() || !isConnectionProblem(e)) {
+                    throw e;
+                }
+                // Roles may have changed (a failover): ask the monitor again, and try once more.
+                int before = idx;
+                monitor.awaitFreshState(config.monitorInterval().multipliedBy(3));
+                idx = writableIndex();
+                if (idx == before && cluster.health(idx).markedDown()) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean inRecovery(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /** Replica hosts a read may use now, in cluster order; {@code exclude} is skipped (-1: none). */
+    List<Integer> usableReplicas(ClusterState s, int exclude) {
+        int writable = config.followPromotion() && s.writable() >= 0 ? s.writable() : cluster.indexOf(url.primary());
+        List<Integer> out = new ArrayList<>(cluster.hosts.size());
+        for (int i = 0; i < cluster.hosts.size(); i++) {
+            if (i == writable || i == exclude || !cluster.health(i).usable() || !usableByMonitor(s.host(i))) {
+                continue;
+            }
+            out.add(i);
+        }
+        return out;
+    }
+
+    /** True when the monitor does not rule the replica out (a host it has not checked yet is allowed). */
+    boolean usableByMonitor(HostState h) {
+        return switch (h.role()) {
+            case REPLICA -> withinLag(h);
+            case UNKNOWN -> maxLagMillis == null && config.maxReplicaLagBytes() == null;
+            default -> false;
+        };
+    }
+
+    boolean withinLag(HostState h) {
+        boolean ok = h.withinLag(maxLagMillis, config.maxReplicaLagBytes());
+        if (!ok) {
+            cluster.stats.lagExclusions.increment();
+        }
+        return ok;
+    }
+
+    /** Opens a replica connection, skipping hosts that fail; null when no replica is usable. */
+    Physical openReplica(Routes owner, int exclude) {
+        ClusterState s = state();
+        List<Integer> candidates = usableReplicas(s, exclude);
+        while (!candidates.isEmpty()) {
+            int idx = ReplicaChooser.choose(config.replicaSelection(), candidates, cluster, s);
+            try {
+                Connection c = connect(idx);
+                cluster.openReplicaConnections(idx).incrementAndGet();
+                LOG.log(Level.DEBUG, () -> "read-only route opened to replica " + cluster.hosts.get(idx)
+                        + " (" + config.replicaSelection().spelling() + ")");
+                return new Physical(owner, c, cluster.hosts.get(idx), idx, true);
+            } catch (SQLException e) {
+                LOG.log(Level.DEBUG, () -> "replica " + cluster.hosts.get(idx) + " skipped: " + e.getMessage());
+                candidates.remove(Integer.valueOf(idx));
+            }
+        }
+        return null;
+    }
+
+    /** Opens a pgjdbc connection; a connection-level failure marks the host down with back-off. */
+    Connection connect(int idx) throws SQLException {
+        HostSpec host = cluster.hosts.get(idx);
+        try {
+            Connection c = pgjdbc.connect(url.pgjdbcUrl(host), props);
+            cluster.health(idx).markUp();
+            return c;
+        } catch (SQLException e) {
+            if (isConnectionProblem(e)) {
+                cluster.health(idx).markDown(config.hostRecheck());
+                LOG.log(Level.DEBUG, () -> "host " + host + " marked down for " + cluster.health(idx).millisLeft()
+                        + " ms: " + e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    static boolean isConnectionProblem(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("08");
+    }
+
+    /** The hosts and what is known of them, for error messages (no credentials). */
+    String describe(ClusterState s) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < cluster.hosts.size(); i++) {
+            HostState h = s.host(i);
+            sb.append(i == 0 ? "" : ", ").append(cluster.hosts.get(i)).append(" (").append(h.role().name().toLowerCase());
+            if (cluster.health(i).markedDown()) {
+                sb.append(", backing off ").append(cluster.health(i).millisLeft()).append(" ms");
+            }
+            if (h.role() == HostState.Role.REPLICA && !h.withinLag(maxLagMillis, config.maxReplicaLagBytes())) {
+                sb.append(", lag ").append(h.lagMillis()).append(" ms / ").append(h.lagBytes()).append(" bytes");
+            }
+            sb.append(')');
+        }
+        return sb.toString();
+    }
+}

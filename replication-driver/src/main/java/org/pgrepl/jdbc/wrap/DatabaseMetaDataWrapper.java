@@ -1,0 +1,34 @@
+package org.pgrepl.jdbc.wrap;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+
+/** pgjdbc's {@link DatabaseMetaData} whose {@code getConnection()} returns the logical connection. */
+public final class DatabaseMetaDataWrapper extends DelegatingDatabaseMetaData {
+    private final Connection logical;
+
+    /**
+     * @param logical  the logical connection
+     * @param metaData pgjdbc's metadata of the physical connection in use
+     */
+    public DatabaseMetaDataWrapper(Connection logical, DatabaseMetaData metaData) {
+        super(metaData);
+        this.logical = logical;
+    }
+
+    @Override
+    public Connection getConnection() {
+        return logical;
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        return iface.isInstance(this) ? iface.cast(this) : metaData.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || metaData.isWrapperFor(iface);
+    }
+}

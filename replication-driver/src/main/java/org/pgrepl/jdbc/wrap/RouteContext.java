@@ -1,0 +1,24 @@
+package org.pgrepl.jdbc.wrap;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * What a wrapped statement needs from the route it was created on: the logical connection to
+ * hand out, a hook before SQL runs, and the translation of failures (a write refused on a
+ * read-only route names the route; a broken connection is reported so the next statement
+ * opens a fresh one).
+ */
+public interface RouteContext {
+    /** The logical connection, returned by {@code getConnection()}. */
+    Connection logical();
+
+    /** Called before SQL runs on this route; a field write, no I/O. */
+    void beforeExecute();
+
+    /** Called after SQL ran without an exception (may publish a commit position). */
+    void afterExecute() throws SQLException;
+
+    /** The exception the caller sees for a failure on this route. */
+    SQLException translate(SQLException e);
+}

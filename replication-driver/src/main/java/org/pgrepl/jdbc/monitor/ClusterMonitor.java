@@ -169,7 +169,7 @@ public final class ClusterMonitor implements AutoCloseable {
             // Only a connection-level failure says the host is down; a refused login (wrong
             // password, missing database) leaves its role unknown, and the application's own
             // connection then fails with pgjdbc's error.
-            boolean down = e.getSQLState() == null || e.getSQLState().startsWith("08");
+            boolean down = e.getSQLState() == null || e.getSQLState().startsWith("08") || e.getSQLState().startsWith("57P0");
             return HostState.down(down ? HostState.Role.DOWN : HostState.Role.UNKNOWN,
                     e.getClass().getSimpleName() + ": " + e.getMessage());
         } catch (RuntimeException e) {

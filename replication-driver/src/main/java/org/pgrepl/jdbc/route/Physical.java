@@ -60,6 +60,22 @@ final class Physical implements RouteContext {
         if (appliedVersion == s.version) {
             return;
         }
+        boolean needsStatements = (s.schema != null && !s.schema.equals(schema))
+                || (s.clientInfo != null && !s.clientInfo.equals(clientInfo));
+        if (needsStatements && !autoCommit && !inTransaction()) {
+            // pgjdbc sends SET for these; with autoCommit off that would open a transaction, which
+            // would then pin this connection. Outside a transaction, autoCommit can flip for them.
+            conn.setAutoCommit(true);
+            autoCommit = true;
+        }
+        if (s.schema != null && !s.schema.equals(schema)) {
+            conn.setSchema(s.schema);
+            schema = s.schema;
+        }
+        if (s.clientInfo != null && !s.clientInfo.equals(clientInfo)) {
+            conn.setClientInfo(s.clientInfo);
+            clientInfo = (Properties) s.clientInfo.clone();
+        }
         if (autoCommit != s.autoCommit) {
             conn.setAutoCommit(s.autoCommit);
             autoCommit = s.autoCommit;
@@ -75,14 +91,6 @@ final class Physical implements RouteContext {
         if (s.networkTimeout >= 0 && networkTimeout != s.networkTimeout) {
             conn.setNetworkTimeout(s.networkTimeoutExecutor, s.networkTimeout);
             networkTimeout = s.networkTimeout;
-        }
-        if (s.schema != null && !s.schema.equals(schema)) {
-            conn.setSchema(s.schema);
-            schema = s.schema;
-        }
-        if (s.clientInfo != null && !s.clientInfo.equals(clientInfo)) {
-            conn.setClientInfo(s.clientInfo);
-            clientInfo = (Properties) s.clientInfo.clone();
         }
         if (s.typeMap != null && !Objects.equals(typeMap, s.typeMap)) {
             conn.setTypeMap(s.typeMap);
@@ -134,7 +142,7 @@ final class Physical implements RouteContext {
     @Override
     public SQLException translate(SQLException e) {
         String state = e.getSQLState();
-        if (state != null && state.startsWith("08")) {
+        if (Router.isConnectionProblem(e)) {
             owner.connectionFailed(this, e);
             return e;
         }

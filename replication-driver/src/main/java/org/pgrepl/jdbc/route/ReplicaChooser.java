@@ -28,15 +28,20 @@ final class ReplicaChooser {
                 yield best;
             }
             case LEAST_LAG -> {
-                int best = candidates.get(0);
+                // The least lag wins; equal lags (an idle cluster: all zero) take turns.
+                long best = Long.MAX_VALUE;
                 for (int i : candidates) {
                     long lag = state.host(i).lagBytes();
-                    long bestLag = state.host(best).lagBytes();
-                    if (lag >= 0 && (bestLag < 0 || lag < bestLag)) {
-                        best = i;
+                    best = Math.min(best, lag < 0 ? Long.MAX_VALUE - 1 : lag);
+                }
+                List<Integer> least = new java.util.ArrayList<>(n);
+                for (int i : candidates) {
+                    long lag = state.host(i).lagBytes();
+                    if ((lag < 0 ? Long.MAX_VALUE - 1 : lag) == best) {
+                        least.add(i);
                     }
                 }
-                yield best;
+                yield least.get(Math.floorMod(cluster.roundRobin.getAndIncrement(), least.size()));
             }
         };
     }

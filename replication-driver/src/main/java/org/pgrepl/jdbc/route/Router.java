@@ -181,8 +181,10 @@ final class Router {
         }
     }
 
+    /** The connection is gone: a connection exception (08), or the server shutting down or starting (57P0x). */
     static boolean isConnectionProblem(SQLException e) {
-        return e.getSQLState() != null && e.getSQLState().startsWith("08");
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || state.startsWith("57P0"));
     }
 
     /** The hosts and what is known of them, for error messages (no credentials). */

@@ -1,0 +1,1 @@
+CREATE TABLE flyway_check (id int PRIMARY KEY, note text);

@@ -37,6 +37,7 @@ public final class PatientDao {
     private final PatientValidator validator;
     private final DefaultConfiguration jooq;
     private final AtomicReference<CausalToken> lastWrite = new AtomicReference<>();
+    private final boolean readYourWrites;
 
     /** A DAO over {@code dataSource}. */
     public PatientDao(DataSource dataSource) {
@@ -49,6 +50,20 @@ public final class PatientDao {
      * @param listener   a jOOQ execute listener (e.g. metrics), or null
      */
     public PatientDao(DataSource dataSource, PatientValidator validator, ExecuteListener listener) {
+        this(dataSource, validator, listener, true);
+    }
+
+    /**
+     * @param dataSource     where connections come from
+     * @param validator      the validation rules
+     * @param listener       a jOOQ execute listener (e.g. metrics), or null
+     * @param readYourWrites take a causal token after each write and require it for later reads
+     *                       (one extra round trip per write); false: reads are as fresh as the
+     *                       replica they reach
+     */
+    public PatientDao(DataSource dataSource, PatientValidator validator, ExecuteListener listener,
+                      boolean readYourWrites) {
+        this.readYourWrites = readYourWrites;
         this.dataSource = dataSource;
         this.validator = validator;
         this.jooq = new DefaultConfiguration();
@@ -184,7 +199,8 @@ public final class PatientDao {
 
     private <T> T inTransaction(String operation, boolean readOnly, Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
-            PgReplConnection pgrepl = c.isWrapperFor(PgReplConnection.class) ? c.unwrap(PgReplConnection.class) : null;
+            PgReplConnection pgrepl = readYourWrites && c.isWrapperFor(PgReplConnection.class)
+                    ? c.unwrap(PgReplConnection.class) : null;
             CausalToken token = lastWrite.get();
             if (readOnly && pgrepl != null && token != null) {
                 pgrepl.requireCausalToken(token.toString());

@@ -52,5 +52,7 @@ class PgReplPropertyTest {
         }
         assertThat(Files.readString(Path.of("README.md"))).as("replication-driver/README.md holds the generated"
                 + " table; regenerate it from PgReplProperty.markdownTable()").contains(table);
+        assertThat(Files.readString(Path.of("../README.md"))).as("the top README holds the generated table too")
+                .contains(table);
     }
 }

@@ -1,0 +1,115 @@
+package org.pgrepl.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.pgrepl.infra.EmbeddedCluster;
+
+/**
+ * The benchmark program: starts the embedded cluster (1 primary + 2 replicas unless told
+ * otherwise, or uses {@code --hosts}), creates the benchmark table, runs W1-W6 against A (hand-routed
+ * pgjdbc), B (pgrepl), C (AWS JDBC wrapper) and D (Spring's lazy proxy, pooled workload only),
+ * and prints one Markdown report. Progress goes to stderr, the report to stdout.
+ */
+public final class BenchMain {
+    /** Kept strongly reachable: JUL forgets the level of a logger nobody references. */
+    private static final Logger AWS_LOGGER = Logger.getLogger("software.amazon.jdbc");
+
+    private BenchMain() {
+    }
+
+    /** Every workload, in table order. */
+    public static List<Workload> workloads() {
+        return List.of(new PointReadWorkload(), new ToggleWorkload(), new OpenReadCloseWorkload(),
+                new PooledWorkload(), new ReadAfterWriteWorkload(), new DaoWorkload());
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param args see {@link BenchOptions#USAGE}
+     */
+    public static void main(String[] args) throws Exception {
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (options.help) {
+            System.out.print(BenchOptions.USAGE);
+            return;
+        }
+        AWS_LOGGER.setLevel(Level.SEVERE);
+        if (options.hosts.isEmpty()) {
+            System.err.printf("starting an embedded cluster: 1 primary + %d replicas%n", options.replicas);
+            try (EmbeddedCluster cluster = EmbeddedCluster.builder().replicas(options.replicas).start()) {
+                Target target = new Target(cluster.primary().hostAndPort(),
+                        cluster.replicas().stream().map(s -> s.hostAndPort()).toList(), cluster.database(),
+                        cluster.credentials());
+                report(run(target, options, System.err, "embedded cluster, " + cluster.binariesDescription()),
+                        options);
+            }
+        } else {
+            String password = System.getenv(BenchOptions.PASSWORD_ENV);
+            Properties credentials = new Properties();
+            credentials.setProperty("user", options.user);
+            if (password != null) {
+                credentials.setProperty("password", password);
+            }
+            Target target = new Target(options.hosts.get(0), options.hosts.subList(1, options.hosts.size()),
+                    options.database, credentials);
+            report(run(target, options, System.err, "given hosts"), options);
+        }
+    }
+
+    private static void report(Report report, BenchOptions options) throws IOException {
+        String md = report.markdown();
+        System.out.print(md);
+        if (options.out != null) {
+            Files.writeString(options.out, md);
+        }
+    }
+
+    /**
+     * Discovers the cluster's roles, creates the table, runs every selected workload and returns
+     * the report.
+     *
+     * @param where how the cluster was obtained, for the report's header
+     */
+    public static Report run(Target target, BenchOptions options, PrintStream log, String where) throws Exception {
+        target.discover();
+        BenchData.create(target, options.rows);
+        log.printf("cluster: %s; %d rows in %s%n", target, options.rows, Target.TABLE);
+        List<BenchRunner.WorkloadResult> results = new BenchRunner(target, options, log).run(workloads());
+        return new Report(header(target, options, where), results);
+    }
+
+    private static String header(Target t, BenchOptions o, String where) {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        return String.format(Locale.ROOT, """
+                        ### pgrepl benchmarks, %s
+
+                        - machine: %d cores, %.1f GiB RAM, %s %s (%s); load average at start %.2f
+                        - Java %s (%s), max heap %d MiB
+                        - PostgreSQL %s: %s; primary %s, replicas %s (same machine, loopback)
+                        - options: %s; systems interleaved in every round; C = `%s`
+                        """,
+                ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT)),
+                Runtime.getRuntime().availableProcessors(), os.getTotalMemorySize() / 1073741824.0,
+                System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"),
+                os.getSystemLoadAverage(), System.getProperty("java.version"), System.getProperty("java.vm.name"),
+                Runtime.getRuntime().maxMemory() / 1048576, t.serverVersion(), where, t.primary(), t.replicas(),
+                o.describe(), Target.AWS_PARAMETERS);
+    }
+}

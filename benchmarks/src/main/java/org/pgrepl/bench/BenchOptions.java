@@ -1,0 +1,123 @@
+package org.pgrepl.bench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Command-line options. {@code --help} prints them. The password for {@code --hosts} comes from
+ * the environment variable {@value #PASSWORD_ENV}, never from the command line.
+ */
+public final class BenchOptions {
+    /** Environment variable holding the password when {@code --hosts} is given. */
+    public static final String PASSWORD_ENV = "PGREPL_BENCH_PASSWORD";
+
+    /** The usage text. */
+    public static final String USAGE = """
+            java -jar benchmarks/target/benchmarks.jar [options]
+              --rounds N           measured rounds, systems interleaved in each (default 5)
+              --round-seconds S    timed phase of each system in each round (default 4)
+              --warmup-seconds S   unrecorded warm-up round before the first (default 2)
+              --in-round-warmup-ms M  warm-up of each system before its timed phase (default 500)
+              --smoke              a few hundred operations per system, one round, routing checks included
+              --smoke-ops N        operations per system in smoke mode (default 300)
+              --workloads W1,W4    run only these workloads (default all)
+              --systems A,B        run only these systems (default all)
+              --replicas N         replicas of the embedded cluster (default 2)
+              --rows N             rows in the benchmark table (default 10000)
+              --hosts P,R1[,R2..]  use running servers (primary first) instead of the embedded cluster;
+                                   with --database (default db_patient_health_record), --user (default admin)
+                                   and the password in $PGREPL_BENCH_PASSWORD
+              --out FILE           also write the report (Markdown) to FILE
+            """;
+
+    int rounds = 5;
+    double roundSeconds = 4;
+    double warmupSeconds = 2;
+    long inRoundWarmupMillis = 500;
+    boolean smoke;
+    int smokeOps = 300;
+    Set<String> workloads = new LinkedHashSet<>();
+    Set<SystemId> systems = new LinkedHashSet<>(Arrays.asList(SystemId.values()));
+    int replicas = 2;
+    int rows = 10_000;
+    List<String> hosts = List.of();
+    String database = "db_patient_health_record";
+    String user = "admin";
+    Path out;
+    boolean help;
+
+    /** Parses the arguments; throws {@link IllegalArgumentException} naming a bad one. */
+    public static BenchOptions parse(String... args) {
+        BenchOptions o = new BenchOptions();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--help", "-h" -> o.help = true;
+                case "--smoke" -> o.smoke = true;
+                case "--rounds" -> o.rounds = positive(a, value(args, ++i, a));
+                case "--round-seconds" -> o.roundSeconds = Double.parseDouble(value(args, ++i, a));
+                case "--warmup-seconds" -> o.warmupSeconds = Double.parseDouble(value(args, ++i, a));
+                case "--in-round-warmup-ms" -> o.inRoundWarmupMillis = Long.parseLong(value(args, ++i, a));
+                case "--smoke-ops" -> o.smokeOps = positive(a, value(args, ++i, a));
+                case "--replicas" -> o.replicas = positive(a, value(args, ++i, a));
+                case "--rows" -> o.rows = positive(a, value(args, ++i, a));
+                case "--workloads" -> o.workloads = new LinkedHashSet<>(
+                        Arrays.asList(value(args, ++i, a).toUpperCase(Locale.ROOT).split(",")));
+                case "--systems" -> {
+                    o.systems = new LinkedHashSet<>();
+                    for (String s : value(args, ++i, a).toUpperCase(Locale.ROOT).split(",")) {
+                        o.systems.add(SystemId.valueOf(s.trim()));
+                    }
+                }
+                case "--hosts" -> o.hosts = Arrays.asList(value(args, ++i, a).split(","));
+                case "--database" -> o.database = value(args, ++i, a);
+                case "--user" -> o.user = value(args, ++i, a);
+                case "--out" -> o.out = Path.of(value(args, ++i, a));
+                default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
+            }
+        }
+        if (o.smoke) {
+            o.rounds = 1;
+        }
+        return o;
+    }
+
+    private static String value(String[] args, int i, String name) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int positive(String name, String v) {
+        int n = Integer.parseInt(v);
+        if (n < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1");
+        }
+        return n;
+    }
+
+    /** The round plan of a measured round. */
+    RoundRunner.Plan plan() {
+        return smoke ? new RoundRunner.Plan(0, 0, 20, smokeOps)
+                : new RoundRunner.Plan(inRoundWarmupMillis * 1_000_000L, (long) (roundSeconds * 1e9), 0, 0);
+    }
+
+    /** The plan of the unrecorded warm-up round, or null in smoke mode. */
+    RoundRunner.Plan warmupPlan() {
+        return smoke || warmupSeconds <= 0 ? null : new RoundRunner.Plan(0, (long) (warmupSeconds * 1e9), 0, 0);
+    }
+
+    /** The command line that reproduces these options, for the report. */
+    String describe() {
+        if (smoke) {
+            return "--smoke --smoke-ops " + smokeOps;
+        }
+        return "--rounds " + rounds + " --round-seconds " + roundSeconds + " --warmup-seconds " + warmupSeconds
+                + " --in-round-warmup-ms " + inRoundWarmupMillis;
+    }
+}

@@ -1,0 +1,87 @@
+package org.pgrepl.bench;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Checks where a system sends its work: asks the server behind a connection for
+ * {@code pg_is_in_recovery()} and {@code inet_server_port()} and compares with the role the
+ * workload expects. Thread-safe; counts the checks and remembers the replica ports reads reached.
+ */
+public final class RoutingProbe {
+    /** The probe statement. */
+    public static final String SQL = "SELECT pg_is_in_recovery(), inet_server_port()";
+
+    /** What a server answered. */
+    public record Observation(boolean inRecovery, int port) {
+    }
+
+    private final Target target;
+    private final AtomicInteger checks = new AtomicInteger();
+    private final Set<Integer> replicaPortsSeen = new TreeSet<>();
+
+    /** @param target the cluster whose ports {@link Target#discover()} recorded */
+    public RoutingProbe(Target target) {
+        this.target = target;
+    }
+
+    /** Runs the probe statement on a connection (on whatever server the connection now routes to). */
+    public static Observation observe(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SQL)) {
+            rs.next();
+            return new Observation(rs.getBoolean(1), rs.getInt(2));
+        }
+    }
+
+    /**
+     * Asserts that work on this connection runs on a hot standby.
+     *
+     * @param what the step, for the message ("read-only transaction", ...)
+     */
+    public void expectReplica(Connection c, String what) throws SQLException {
+        Observation o = observe(c);
+        checks.incrementAndGet();
+        if (!o.inRecovery() || !target.replicaPorts().contains(o.port())) {
+            throw new MisroutedException(what + " ran on " + describe(o) + ", not on a replica");
+        }
+        synchronized (replicaPortsSeen) {
+            replicaPortsSeen.add(o.port());
+        }
+    }
+
+    /** Asserts that work on this connection runs on the primary. */
+    public void expectPrimary(Connection c, String what) throws SQLException {
+        Observation o = observe(c);
+        checks.incrementAndGet();
+        if (o.inRecovery() || o.port() != target.primaryPort()) {
+            throw new MisroutedException(what + " ran on " + describe(o) + ", not on the primary");
+        }
+    }
+
+    private String describe(Observation o) {
+        String role = o.inRecovery() ? "a server in recovery" : "a server not in recovery";
+        if (o.port() == target.primaryPort()) {
+            role = "the primary";
+        } else if (target.replicaPorts().contains(o.port())) {
+            role = "a replica";
+        }
+        return role + " (pg_is_in_recovery() = " + o.inRecovery() + ", inet_server_port() = " + o.port() + ")";
+    }
+
+    /** How many checks passed or failed so far. */
+    public int checks() {
+        return checks.get();
+    }
+
+    /** The replica ports reads were seen on. */
+    public Set<Integer> replicaPortsSeen() {
+        synchronized (replicaPortsSeen) {
+            return Set.copyOf(replicaPortsSeen);
+        }
+    }
+}

@@ -38,6 +38,7 @@ public final class BenchData {
     public static void create(Target t, int count) throws SQLException, InterruptedException {
         rows = count;
         try (Connection c = Systems.plain(t, t.primary()); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS pgrepl_bench");
             s.execute("DROP TABLE IF EXISTS " + Target.TABLE);
             s.execute("CREATE TABLE " + Target.TABLE + " (id int PRIMARY KEY, v bigint NOT NULL, payload text NOT NULL)");
             s.execute("INSERT INTO " + Target.TABLE + " SELECT g, 0, repeat(md5(g::text), 2) FROM generate_series(1, "

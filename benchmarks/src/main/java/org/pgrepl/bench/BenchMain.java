@@ -110,6 +110,6 @@ public final class BenchMain {
                 System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"),
                 os.getSystemLoadAverage(), System.getProperty("java.version"), System.getProperty("java.vm.name"),
                 Runtime.getRuntime().maxMemory() / 1048576, t.serverVersion(), where, t.primary(), t.replicas(),
-                o.describe(), Target.AWS_PARAMETERS);
+                o.describe(), t.awsParameters());
     }
 }

@@ -91,36 +91,33 @@ public final class ReadAfterWriteWorkload implements Workload {
         };
     }
 
+    /**
+     * Statements are prepared per use, as Spring's JdbcTemplate and jOOQ do: pgrepl checks the read
+     * floor when a statement picks its route, so a replica statement held across the write would
+     * not wait (see the README).
+     */
     private static final class Rw implements Worker {
         private final Connection reader;
         private final Connection writer;
-        private final PreparedStatement read;
-        private final PreparedStatement write;
         private final boolean routing;
         private final int row;
         private final long[] aux = new long[2];
         private long value = System.nanoTime();
 
-        Rw(Connection reader, Connection writer, int row, boolean routing) throws Exception {
+        Rw(Connection reader, Connection writer, int row, boolean routing) {
             this.reader = reader;
             this.writer = writer;
             this.row = row;
             this.routing = routing;
-            if (routing) {
-                writer.setReadOnly(false);
-            }
-            this.write = writer.prepareStatement(BenchData.SET);
-            if (routing) {
-                reader.setReadOnly(true);
-            }
-            this.read = reader.prepareStatement(BenchData.READ);
         }
 
         private long readValue() throws Exception {
-            read.setInt(1, row);
-            try (ResultSet rs = read.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+            try (PreparedStatement read = reader.prepareStatement(BenchData.READ)) {
+                read.setInt(1, row);
+                try (ResultSet rs = read.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
             }
         }
 
@@ -130,9 +127,11 @@ public final class ReadAfterWriteWorkload implements Workload {
             if (routing) {
                 writer.setReadOnly(false);
             }
-            write.setLong(1, expected);
-            write.setInt(2, row);
-            write.executeUpdate();
+            try (PreparedStatement write = writer.prepareStatement(BenchData.SET)) {
+                write.setLong(1, expected);
+                write.setInt(2, row);
+                write.executeUpdate();
+            }
             if (routing) {
                 reader.setReadOnly(true);
             }
@@ -178,8 +177,6 @@ public final class ReadAfterWriteWorkload implements Workload {
 
         @Override
         public void close() throws Exception {
-            read.close();
-            write.close();
             reader.close();
             if (writer != reader) {
                 writer.close();

@@ -14,8 +14,11 @@ import java.util.Properties;
  * JDBC URL of each system. No URL carries credentials; {@link #toString()} never shows the password.
  */
 public final class Target {
-    /** The benchmark table's name, created on the primary by {@link BenchData}. */
-    public static final String TABLE = "pgrepl_bench_kv";
+    /**
+     * The benchmark table, created on the primary by {@link BenchData}, in its own schema so that
+     * Flyway (W6) still finds {@code public} as the DAO's migrations expect it.
+     */
+    public static final String TABLE = "pgrepl_bench.kv";
 
     /**
      * The AWS wrapper's parameters: the issue's two, and {@code wrapperDialect=pg}, which spares each
@@ -31,6 +34,7 @@ public final class Target {
     private int primaryPort = -1;
     private final List<Integer> replicaPorts = new ArrayList<>();
     private String serverVersion = "?";
+    private String awsParameters = AWS_PARAMETERS;
 
     /**
      * @param primary     {@code host:port} of the primary
@@ -147,7 +151,18 @@ public final class Target {
      */
     public String awsUrl() {
         return "jdbc:aws-wrapper:postgresql://" + primary + "," + String.join(",", replicas) + "/" + database
-                + "?" + AWS_PARAMETERS;
+                + "?" + awsParameters;
+    }
+
+    /** Replaces the wrapper's URL parameters (tests show what a missing flag does). */
+    public Target awsParameters(String parameters) {
+        this.awsParameters = parameters;
+        return this;
+    }
+
+    /** The wrapper's URL parameters in use. */
+    public String awsParameters() {
+        return awsParameters;
     }
 
     /** The message with every occurrence of the password replaced by {@code ***}. */

@@ -23,7 +23,11 @@ import org.pgrepl.infra.EmbeddedCluster;
  * Arguments: migrations directory, output directory.
  */
 public class GenerateJooqFromMigrations {
+    /** Held, since java.util.logging keeps loggers only weakly and would forget the level. */
+    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("org.pgrepl");
+
     public static void main(String[] args) throws Exception {
+        QUIET.setLevel(java.util.logging.Level.WARNING);
         Path migrations = Path.of(args[0]);
         Path out = Path.of(args[1]);
         Path stamp = out.resolve(".migrations.sha256");

@@ -20,12 +20,17 @@ import org.pgrepl.jdbc.config.PgReplUrl;
  * each call, the replication status and delay, and a write refused on the read-only route.
  */
 public final class QuickStart {
+    /** Held, since java.util.logging keeps loggers only weakly and would forget the level. */
+    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("org.pgrepl");
+
     private QuickStart() {
     }
 
     public static void main(String[] args) throws Exception {
         System.setProperty("org.jooq.no-logo", "true");
         System.setProperty("org.jooq.no-tips", "true");
+        // This program prints its own progress; the libraries' INFO lines would interleave with it.
+        QUIET.setLevel(java.util.logging.Level.WARNING);
         String given = System.getProperty("pgrepl.url", "");
         System.out.println("pgrepl quick start");
         if (!given.isBlank()) {

@@ -56,6 +56,22 @@ class ReplicaFailureIT {
             }
             cluster.stop(r2);
             try {
+                // One connection alternating: the fallback read stays read-only after a write in between.
+                try (Connection c = open("")) {
+                    for (int i = 0; i < 5; i++) {
+                        c.setReadOnly(true);
+                        assertThat(Served.by(c).port()).isEqualTo(cluster.primary().port());
+                        try (Statement st = c.createStatement()) {
+                            assertThatThrownBy(() -> st.execute("CREATE TABLE must_not_exist_either (id int)"))
+                                    .isInstanceOfSatisfying(SQLException.class,
+                                            e -> assertThat(e.getSQLState()).isEqualTo("25006"));
+                        }
+                        c.setReadOnly(false);
+                        try (Statement st = c.createStatement()) {
+                            st.execute("CREATE TABLE IF NOT EXISTS may_exist (id int)");
+                        }
+                    }
+                }
                 for (int i = 0; i < 5; i++) {
                     try (Connection c = open("")) {
                         c.setReadOnly(true);

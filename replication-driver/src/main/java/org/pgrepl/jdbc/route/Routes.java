@@ -96,6 +96,15 @@ abstract class Routes extends ReadFloor {
             return fallbackToPrimary(state.isolation == Connection.TRANSACTION_SERIALIZABLE
                     ? "serializable read-only transaction" : "causal token from an older timeline");
         }
+        if (p != null && !p.broken && p == primary) {
+            // Fell back earlier. Back to a replica as soon as one is usable; until then the
+            // primary serves again, put back in read-only mode (a write in between reset it).
+            if (router.usableReplicas(router.monitor.state(), -1).isEmpty()) {
+                return fallbackOrFail("no usable replica");
+            }
+            readPhysical = null;
+            p = null;
+        }
         if (p != null && !p.broken && !stillGood(p)) {
             leave(p);
             p = null;
@@ -119,10 +128,6 @@ abstract class Routes extends ReadFloor {
 
     /** Whether the read connection may serve the next read-only transaction. */
     private boolean stillGood(Physical p) {
-        if (p == primary) {
-            // fell back earlier: go back to a replica as soon as one is usable
-            return router.usableReplicas(router.monitor.state(), -1).isEmpty();
-        }
         HostState h = router.monitor.state().host(p.hostIndex);
         return router.cluster.health(p.hostIndex).usable()
                 && (h.role() == HostState.Role.UNKNOWN || router.usableByMonitor(h));

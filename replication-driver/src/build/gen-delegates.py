@@ -82,8 +82,10 @@ def gen(cls, iface, parent):
     lines.append("abstract class %s%s implements %s {" % (cls, ext, simple))
     field = {"Statement": "statement", "PreparedStatement": "prepared", "CallableStatement": "callable",
              "ResultSet": "resultSet", "DatabaseMetaData": "metaData"}[simple]
-    lines.append("    /** The pgjdbc object behind this wrapper. */")
-    lines.append("    protected final %s %s;" % (simple, field))
+    statementish = simple in ("Statement", "PreparedStatement", "CallableStatement")
+    lines.append("    /** The pgjdbc object behind this wrapper%s. */"
+                 % (" (replaced when a read is retried on another host)" if statementish else ""))
+    lines.append("    protected %s%s %s;" % ("" if statementish else "final ", simple, field))
     lines.append("")
     if parent:
         lines.append("    %s(%s %s) {" % (cls, simple, field))
@@ -93,6 +95,36 @@ def gen(cls, iface, parent):
     lines.append("        this.%s = %s;" % (field, field))
     lines.append("    }")
     lines.append("")
+    if statementish:
+        lines.append("    /** Points this wrapper at a new pgjdbc statement (a read retried on another host). */")
+        lines.append("    protected void replaceDelegate(Statement replacement) {")
+        if parent:
+            lines.append("        super.replaceDelegate(replacement);")
+        lines.append("        this.%s = (%s) replacement;" % (field, simple))
+        lines.append("    }")
+        lines.append("")
+    if simple == "PreparedStatement":
+        lines += [
+            "    /** A recorded parameter setting, replayed on a re-prepared statement. */",
+            "    @FunctionalInterface",
+            "    protected interface ParameterCall {",
+            "        void apply(PreparedStatement ps) throws SQLException;",
+            "    }", "",
+            "    /** Last setting per parameter index, kept only while {@link #recordParameters} is on. */",
+            "    protected ParameterCall[] parameterCalls;",
+            "    /** On for statements whose reads may be retried on another host. */",
+            "    protected boolean recordParameters;", "",
+            "    private void record(int index, ParameterCall call) {",
+            "        if (!recordParameters || index < 1) {",
+            "            return;",
+            "        }",
+            "        if (parameterCalls == null || parameterCalls.length < index) {",
+            "            parameterCalls = java.util.Arrays.copyOf(parameterCalls == null ? new ParameterCall[0] : parameterCalls,",
+            "                    Math.max(index, 8));",
+            "        }",
+            "        parameterCalls[index - 1] = call;",
+            "    }", "",
+        ]
     if not parent and simple == "Statement":
         lines += [
             "    /** Wraps a ResultSet this statement produced. */",
@@ -103,6 +135,12 @@ def gen(cls, iface, parent):
             "    protected abstract void afterExecute() throws SQLException;", "",
             "    /** Turns a failure of SQL into the exception the caller sees. */",
             "    protected abstract SQLException translate(SQLException e);", "",
+            "    /**",
+            "     * After a failure of a query: true when the statement has been moved to another host and",
+            "     * the query may run once more there (a read-only autocommit query that met a broken",
+            "     * connection before any row reached the caller).",
+            "     */",
+            "    protected abstract boolean retryOnAnotherHost(SQLException e) throws SQLException;", "",
         ]
     seen = set()
     for generic, ret, name, types, throws in methods(iface):
@@ -132,8 +170,36 @@ def gen(cls, iface, parent):
                 lines.append("            afterExecute();")
                 lines.append("            return result;")
             lines.append("        } catch (SQLException e) {")
-            lines.append("            throw translate(e);")
+            retryable = (simple == "Statement" and name in ("executeQuery", "execute") and types == ["String"]) or \
+                        (simple == "PreparedStatement" and name in ("executeQuery", "execute") and not types)
+            if retryable:
+                lines.append("            if (!retryOnAnotherHost(e)) {")
+                lines.append("                throw translate(e);")
+                lines.append("            }")
+                lines.append("            beforeExecute();")
+                lines.append("            try {")
+                lines.append("                %s result = %s;" % (ret, body))
+                lines.append("                afterExecute();")
+                lines.append("                return result;")
+                lines.append("            } catch (SQLException again) {")
+                lines.append("                throw translate(again);")
+                lines.append("            }")
+            else:
+                lines.append("            throw translate(e);")
             lines.append("        }")
+        elif simple == "PreparedStatement" and name.startswith("set") and types and types[0] == "int":
+            lines.append("        " + stmt)
+            if any("InputStream" in t or "Reader" in t for t in types):
+                # a stream is read once: a statement that took one is not retried
+                lines.append("        recordParameters = false;")
+                lines.append("        parameterCalls = null;")
+            else:
+                lines.append("        if (recordParameters) {")
+                lines.append("            record(p0, ps -> ps.%s(%s));" % (name, args))
+                lines.append("        }")
+        elif simple == "PreparedStatement" and name == "clearParameters":
+            lines.append("        " + stmt)
+            lines.append("        parameterCalls = null;")
         else:
             lines.append("        " + stmt)
         lines.append("    }")

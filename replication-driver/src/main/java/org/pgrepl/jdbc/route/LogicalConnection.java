@@ -69,7 +69,8 @@ public final class LogicalConnection extends Routes implements PgReplConnection 
     @Override
     public PreparedStatement prepareStatement(String sql) throws SQLException {
         Physical p = route();
-        return new PreparedStatementWrapper(p, p.conn.prepareStatement(sql));
+        PreparedStatementWrapper ps = new PreparedStatementWrapper(p, p.conn.prepareStatement(sql));
+        return p.readRoute ? ps.retryableWith(c -> c.prepareStatement(sql)) : ps;
     }
 
     @Override

@@ -140,6 +140,16 @@ final class Physical implements RouteContext {
     }
 
     @Override
+    public org.pgrepl.jdbc.wrap.RouteContext rerouteRead(SQLException e) throws SQLException {
+        return owner.rerouteRead(this, e);
+    }
+
+    @Override
+    public Connection physical() {
+        return conn;
+    }
+
+    @Override
     public SQLException translate(SQLException e) {
         String state = e.getSQLState();
         if (Router.isConnectionProblem(e)) {

@@ -185,6 +185,20 @@ abstract class Routes extends ReadFloor {
         drop(p);
     }
 
+    /**
+     * The one retry of a read-only autocommit query that met a broken connection before any row
+     * reached the caller: the host backs off and the query moves to the next usable read route.
+     * Nothing else is retried: a write, or anything inside a transaction, may have taken effect.
+     */
+    final Physical rerouteRead(Physical failed, SQLException e) throws SQLException {
+        if (closed || !readOnly || !state.autoCommit || !failed.readRoute || !Router.isConnectionProblem(e)) {
+            return null;
+        }
+        connectionFailed(failed, e);
+        LOG.log(Level.DEBUG, () -> "read on " + failed.host + " failed (" + e.getSQLState() + "); retrying once elsewhere");
+        return route();
+    }
+
     /** Closes a physical connection and forgets it. */
     final void drop(Physical p) {
         if (p == primary) {

@@ -39,6 +39,12 @@ public class CallableStatementWrapper extends DelegatingCallableStatement {
         return route.translate(e);
     }
 
+    /** Calls are not retried: out parameters and side effects make a second run unsafe to assume. */
+    @Override
+    protected boolean retryOnAnotherHost(SQLException e) {
+        return false;
+    }
+
     @Override
     public Connection getConnection() throws SQLException {
         statement.getConnection();

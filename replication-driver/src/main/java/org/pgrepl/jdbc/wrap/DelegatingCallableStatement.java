@@ -9,12 +9,18 @@ import java.sql.*;
  */
 @SuppressWarnings({"deprecation", "unchecked"})
 abstract class DelegatingCallableStatement extends DelegatingPreparedStatement implements CallableStatement {
-    /** The pgjdbc object behind this wrapper. */
-    protected final CallableStatement callable;
+    /** The pgjdbc object behind this wrapper (replaced when a read is retried on another host). */
+    protected CallableStatement callable;
 
     DelegatingCallableStatement(CallableStatement callable) {
         super(callable);
         this.callable = callable;
+    }
+
+    /** Points this wrapper at a new pgjdbc statement (a read retried on another host). */
+    protected void replaceDelegate(Statement replacement) {
+        super.replaceDelegate(replacement);
+        this.callable = (CallableStatement) replacement;
     }
 
     @Override

@@ -9,12 +9,40 @@ import java.sql.*;
  */
 @SuppressWarnings({"deprecation", "unchecked"})
 abstract class DelegatingPreparedStatement extends DelegatingStatement implements PreparedStatement {
-    /** The pgjdbc object behind this wrapper. */
-    protected final PreparedStatement prepared;
+    /** The pgjdbc object behind this wrapper (replaced when a read is retried on another host). */
+    protected PreparedStatement prepared;
 
     DelegatingPreparedStatement(PreparedStatement prepared) {
         super(prepared);
         this.prepared = prepared;
+    }
+
+    /** Points this wrapper at a new pgjdbc statement (a read retried on another host). */
+    protected void replaceDelegate(Statement replacement) {
+        super.replaceDelegate(replacement);
+        this.prepared = (PreparedStatement) replacement;
+    }
+
+    /** A recorded parameter setting, replayed on a re-prepared statement. */
+    @FunctionalInterface
+    protected interface ParameterCall {
+        void apply(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Last setting per parameter index, kept only while {@link #recordParameters} is on. */
+    protected ParameterCall[] parameterCalls;
+    /** On for statements whose reads may be retried on another host. */
+    protected boolean recordParameters;
+
+    private void record(int index, ParameterCall call) {
+        if (!recordParameters || index < 1) {
+            return;
+        }
+        if (parameterCalls == null || parameterCalls.length < index) {
+            parameterCalls = java.util.Arrays.copyOf(parameterCalls == null ? new ParameterCall[0] : parameterCalls,
+                    Math.max(index, 8));
+        }
+        parameterCalls[index - 1] = call;
     }
 
     @Override
@@ -25,7 +53,17 @@ abstract class DelegatingPreparedStatement extends DelegatingStatement implement
             afterExecute();
             return result;
         } catch (SQLException e) {
-            throw translate(e);
+            if (!retryOnAnotherHost(e)) {
+                throw translate(e);
+            }
+            beforeExecute();
+            try {
+                ResultSet result = wrapResultSet(prepared.executeQuery());
+                afterExecute();
+                return result;
+            } catch (SQLException again) {
+                throw translate(again);
+            }
         }
     }
 
@@ -44,101 +82,156 @@ abstract class DelegatingPreparedStatement extends DelegatingStatement implement
     @Override
     public void setNull(int p0, int p1) throws SQLException {
         prepared.setNull(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setNull(p0, p1));
+        }
     }
 
     @Override
     public void setBoolean(int p0, boolean p1) throws SQLException {
         prepared.setBoolean(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setBoolean(p0, p1));
+        }
     }
 
     @Override
     public void setByte(int p0, byte p1) throws SQLException {
         prepared.setByte(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setByte(p0, p1));
+        }
     }
 
     @Override
     public void setShort(int p0, short p1) throws SQLException {
         prepared.setShort(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setShort(p0, p1));
+        }
     }
 
     @Override
     public void setInt(int p0, int p1) throws SQLException {
         prepared.setInt(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setInt(p0, p1));
+        }
     }
 
     @Override
     public void setLong(int p0, long p1) throws SQLException {
         prepared.setLong(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setLong(p0, p1));
+        }
     }
 
     @Override
     public void setFloat(int p0, float p1) throws SQLException {
         prepared.setFloat(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setFloat(p0, p1));
+        }
     }
 
     @Override
     public void setDouble(int p0, double p1) throws SQLException {
         prepared.setDouble(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setDouble(p0, p1));
+        }
     }
 
     @Override
     public void setBigDecimal(int p0, java.math.BigDecimal p1) throws SQLException {
         prepared.setBigDecimal(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setBigDecimal(p0, p1));
+        }
     }
 
     @Override
     public void setString(int p0, String p1) throws SQLException {
         prepared.setString(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setString(p0, p1));
+        }
     }
 
     @Override
     public void setBytes(int p0, byte[] p1) throws SQLException {
         prepared.setBytes(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setBytes(p0, p1));
+        }
     }
 
     @Override
     public void setDate(int p0, Date p1) throws SQLException {
         prepared.setDate(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setDate(p0, p1));
+        }
     }
 
     @Override
     public void setTime(int p0, Time p1) throws SQLException {
         prepared.setTime(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setTime(p0, p1));
+        }
     }
 
     @Override
     public void setTimestamp(int p0, Timestamp p1) throws SQLException {
         prepared.setTimestamp(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setTimestamp(p0, p1));
+        }
     }
 
     @Override
     public void setAsciiStream(int p0, java.io.InputStream p1, int p2) throws SQLException {
         prepared.setAsciiStream(p0, p1, p2);
+        recordParameters = false;
+        parameterCalls = null;
     }
 
     @Override
     public void setUnicodeStream(int p0, java.io.InputStream p1, int p2) throws SQLException {
         prepared.setUnicodeStream(p0, p1, p2);
+        recordParameters = false;
+        parameterCalls = null;
     }
 
     @Override
     public void setBinaryStream(int p0, java.io.InputStream p1, int p2) throws SQLException {
         prepared.setBinaryStream(p0, p1, p2);
+        recordParameters = false;
+        parameterCalls = null;
     }
 
     @Override
     public void clearParameters() throws SQLException {
         prepared.clearParameters();
+        parameterCalls = null;
     }
 
     @Override
     public void setObject(int p0, Object p1, int p2) throws SQLException {
         prepared.setObject(p0, p1, p2);
+        if (recordParameters) {
+            record(p0, ps -> ps.setObject(p0, p1, p2));
+        }
     }
 
     @Override
     public void setObject(int p0, Object p1) throws SQLException {
         prepared.setObject(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setObject(p0, p1));
+        }
     }
 
     @Override
@@ -149,7 +242,17 @@ abstract class DelegatingPreparedStatement extends DelegatingStatement implement
             afterExecute();
             return result;
         } catch (SQLException e) {
-            throw translate(e);
+            if (!retryOnAnotherHost(e)) {
+                throw translate(e);
+            }
+            beforeExecute();
+            try {
+                boolean result = prepared.execute();
+                afterExecute();
+                return result;
+            } catch (SQLException again) {
+                throw translate(again);
+            }
         }
     }
 
@@ -161,26 +264,40 @@ abstract class DelegatingPreparedStatement extends DelegatingStatement implement
     @Override
     public void setCharacterStream(int p0, java.io.Reader p1, int p2) throws SQLException {
         prepared.setCharacterStream(p0, p1, p2);
+        recordParameters = false;
+        parameterCalls = null;
     }
 
     @Override
     public void setRef(int p0, Ref p1) throws SQLException {
         prepared.setRef(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setRef(p0, p1));
+        }
     }
 
     @Override
     public void setBlob(int p0, Blob p1) throws SQLException {
         prepared.setBlob(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setBlob(p0, p1));
+        }
     }
 
     @Override
     public void setClob(int p0, Clob p1) throws SQLException {
         prepared.setClob(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setClob(p0, p1));
+        }
     }
 
     @Override
     public void setArray(int p0, Array p1) throws SQLException {
         prepared.setArray(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setArray(p0, p1));
+        }
     }
 
     @Override
@@ -191,26 +308,41 @@ abstract class DelegatingPreparedStatement extends DelegatingStatement implement
     @Override
     public void setDate(int p0, Date p1, java.util.Calendar p2) throws SQLException {
         prepared.setDate(p0, p1, p2);
+        if (recordParameters) {
+            record(p0, ps -> ps.setDate(p0, p1, p2));
+        }
     }
 
     @Override
     public void setTime(int p0, Time p1, java.util.Calendar p2) throws SQLException {
         prepared.setTime(p0, p1, p2);
+        if (recordParameters) {
+            record(p0, ps -> ps.setTime(p0, p1, p2));
+        }
     }
 
     @Override
     public void setTimestamp(int p0, Timestamp p1, java.util.Calendar p2) throws SQLException {
         prepared.setTimestamp(p0, p1, p2);
+        if (recordParameters) {
+            record(p0, ps -> ps.setTimestamp(p0, p1, p2));
+        }
     }
 
     @Override
     public void setNull(int p0, int p1, String p2) throws SQLException {
         prepared.setNull(p0, p1, p2);
+        if (recordParameters) {
+            record(p0, ps -> ps.setNull(p0, p1, p2));
+        }
     }
 
     @Override
     public void setURL(int p0, java.net.URL p1) throws SQLException {
         prepared.setURL(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setURL(p0, p1));
+        }
     }
 
     @Override
@@ -221,106 +353,155 @@ abstract class DelegatingPreparedStatement extends DelegatingStatement implement
     @Override
     public void setRowId(int p0, RowId p1) throws SQLException {
         prepared.setRowId(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setRowId(p0, p1));
+        }
     }
 
     @Override
     public void setNString(int p0, String p1) throws SQLException {
         prepared.setNString(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setNString(p0, p1));
+        }
     }
 
     @Override
     public void setNCharacterStream(int p0, java.io.Reader p1, long p2) throws SQLException {
         prepared.setNCharacterStream(p0, p1, p2);
+        recordParameters = false;
+        parameterCalls = null;
     }
 
     @Override
     public void setNClob(int p0, NClob p1) throws SQLException {
         prepared.setNClob(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setNClob(p0, p1));
+        }
     }
 
     @Override
     public void setClob(int p0, java.io.Reader p1, long p2) throws SQLException {
         prepared.setClob(p0, p1, p2);
+        recordParameters = false;
+        parameterCalls = null;
     }
 
     @Override
     public void setBlob(int p0, java.io.InputStream p1, long p2) throws SQLException {
         prepared.setBlob(p0, p1, p2);
+        recordParameters = false;
+        parameterCalls = null;
     }
 
     @Override
     public void setNClob(int p0, java.io.Reader p1, long p2) throws SQLException {
         prepared.setNClob(p0, p1, p2);
+        recordParameters = false;
+        parameterCalls = null;
     }
 
     @Override
     public void setSQLXML(int p0, SQLXML p1) throws SQLException {
         prepared.setSQLXML(p0, p1);
+        if (recordParameters) {
+            record(p0, ps -> ps.setSQLXML(p0, p1));
+        }
     }
 
     @Override
     public void setObject(int p0, Object p1, int p2, int p3) throws SQLException {
         prepared.setObject(p0, p1, p2, p3);
+        if (recordParameters) {
+            record(p0, ps -> ps.setObject(p0, p1, p2, p3));
+        }
     }
 
     @Override
     public void setAsciiStream(int p0, java.io.InputStream p1, long p2) throws SQLException {
         prepared.setAsciiStream(p0, p1, p2);
+        recordParameters = false;
+        parameterCalls = null;
     }
 
     @Override
     public void setBinaryStream(int p0, java.io.InputStream p1, long p2) throws SQLException {
         prepared.setBinaryStream(p0, p1, p2);
+        recordParameters = false;
+        parameterCalls = null;
     }
 
     @Override
     public void setCharacterStream(int p0, java.io.Reader p1, long p2) throws SQLException {
         prepared.setCharacterStream(p0, p1, p2);
+        recordParameters = false;
+        parameterCalls = null;
     }
 
     @Override
     public void setAsciiStream(int p0, java.io.InputStream p1) throws SQLException {
         prepared.setAsciiStream(p0, p1);
+        recordParameters = false;
+        parameterCalls = null;
     }
 
     @Override
     public void setBinaryStream(int p0, java.io.InputStream p1) throws SQLException {
         prepared.setBinaryStream(p0, p1);
+        recordParameters = false;
+        parameterCalls = null;
     }
 
     @Override
     public void setCharacterStream(int p0, java.io.Reader p1) throws SQLException {
         prepared.setCharacterStream(p0, p1);
+        recordParameters = false;
+        parameterCalls = null;
     }
 
     @Override
     public void setNCharacterStream(int p0, java.io.Reader p1) throws SQLException {
         prepared.setNCharacterStream(p0, p1);
+        recordParameters = false;
+        parameterCalls = null;
     }
 
     @Override
     public void setClob(int p0, java.io.Reader p1) throws SQLException {
         prepared.setClob(p0, p1);
+        recordParameters = false;
+        parameterCalls = null;
     }
 
     @Override
     public void setBlob(int p0, java.io.InputStream p1) throws SQLException {
         prepared.setBlob(p0, p1);
+        recordParameters = false;
+        parameterCalls = null;
     }
 
     @Override
     public void setNClob(int p0, java.io.Reader p1) throws SQLException {
         prepared.setNClob(p0, p1);
+        recordParameters = false;
+        parameterCalls = null;
     }
 
     @Override
     public void setObject(int p0, Object p1, SQLType p2, int p3) throws SQLException {
         prepared.setObject(p0, p1, p2, p3);
+        if (recordParameters) {
+            record(p0, ps -> ps.setObject(p0, p1, p2, p3));
+        }
     }
 
     @Override
     public void setObject(int p0, Object p1, SQLType p2) throws SQLException {
         prepared.setObject(p0, p1, p2);
+        if (recordParameters) {
+            record(p0, ps -> ps.setObject(p0, p1, p2));
+        }
     }
 
     @Override

@@ -9,11 +9,16 @@ import java.sql.*;
  */
 @SuppressWarnings({"deprecation", "unchecked"})
 abstract class DelegatingStatement implements Statement {
-    /** The pgjdbc object behind this wrapper. */
-    protected final Statement statement;
+    /** The pgjdbc object behind this wrapper (replaced when a read is retried on another host). */
+    protected Statement statement;
 
     DelegatingStatement(Statement statement) {
         this.statement = statement;
+    }
+
+    /** Points this wrapper at a new pgjdbc statement (a read retried on another host). */
+    protected void replaceDelegate(Statement replacement) {
+        this.statement = (Statement) replacement;
     }
 
     /** Wraps a ResultSet this statement produced. */
@@ -28,6 +33,13 @@ abstract class DelegatingStatement implements Statement {
     /** Turns a failure of SQL into the exception the caller sees. */
     protected abstract SQLException translate(SQLException e);
 
+    /**
+     * After a failure of a query: true when the statement has been moved to another host and
+     * the query may run once more there (a read-only autocommit query that met a broken
+     * connection before any row reached the caller).
+     */
+    protected abstract boolean retryOnAnotherHost(SQLException e) throws SQLException;
+
     @Override
     public ResultSet executeQuery(String p0) throws SQLException {
         beforeExecute();
@@ -36,7 +48,17 @@ abstract class DelegatingStatement implements Statement {
             afterExecute();
             return result;
         } catch (SQLException e) {
-            throw translate(e);
+            if (!retryOnAnotherHost(e)) {
+                throw translate(e);
+            }
+            beforeExecute();
+            try {
+                ResultSet result = wrapResultSet(statement.executeQuery(p0));
+                afterExecute();
+                return result;
+            } catch (SQLException again) {
+                throw translate(again);
+            }
         }
     }
 
@@ -115,7 +137,17 @@ abstract class DelegatingStatement implements Statement {
             afterExecute();
             return result;
         } catch (SQLException e) {
-            throw translate(e);
+            if (!retryOnAnotherHost(e)) {
+                throw translate(e);
+            }
+            beforeExecute();
+            try {
+                boolean result = statement.execute(p0);
+                afterExecute();
+                return result;
+            } catch (SQLException again) {
+                throw translate(again);
+            }
         }
     }
 

@@ -21,4 +21,14 @@ public interface RouteContext {
 
     /** The exception the caller sees for a failure on this route. */
     SQLException translate(SQLException e);
+
+    /**
+     * Where a failed read moves for its one retry: another usable host's route, or null when the
+     * failure may not be retried (not a broken connection, not a read-only autocommit read, or the
+     * connection has since been switched to read-write). Marks the failed host down.
+     */
+    RouteContext rerouteRead(SQLException e) throws SQLException;
+
+    /** The physical connection of this route, to create the retried statement on. */
+    Connection physical();
 }

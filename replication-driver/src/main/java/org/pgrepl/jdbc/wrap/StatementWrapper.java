@@ -7,8 +7,8 @@ import java.sql.Statement;
 
 /** A pgjdbc {@link Statement} bound to the route it was created on. */
 public class StatementWrapper extends DelegatingStatement {
-    /** The route this statement runs on. */
-    protected final RouteContext route;
+    /** The route this statement runs on (another one after a retried read). */
+    protected RouteContext route;
 
     /**
      * @param route     the route current when the statement was created
@@ -37,6 +37,24 @@ public class StatementWrapper extends DelegatingStatement {
     @Override
     protected SQLException translate(SQLException e) {
         return route.translate(e);
+    }
+
+    @Override
+    protected boolean retryOnAnotherHost(SQLException e) throws SQLException {
+        int fetchSize = statement.getFetchSize();
+        int maxRows = statement.getMaxRows();
+        int queryTimeout = statement.getQueryTimeout();
+        RouteContext next = route.rerouteRead(e);
+        if (next == null) {
+            return false;
+        }
+        Statement fresh = next.physical().createStatement();
+        fresh.setFetchSize(fetchSize);
+        fresh.setMaxRows(maxRows);
+        fresh.setQueryTimeout(queryTimeout);
+        replaceDelegate(fresh);
+        route = next;
+        return true;
     }
 
     @Override

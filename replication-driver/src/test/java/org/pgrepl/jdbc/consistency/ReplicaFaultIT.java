@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.pgrepl.infra.EmbeddedCluster;
 import org.pgrepl.infra.Server;
+import org.pgrepl.jdbc.PgReplConnection;
 
 /**
  * Real faults under 8 threads of reads: a replica killed with SIGKILL, and a replica whose TCP
@@ -98,14 +99,42 @@ class ReplicaFaultIT {
         System.out.printf("ReplicaFaultIT kill: %d reads, %d failed (SQLStates %s), %d started >500 ms after the kill%n",
                 reads.size(), failures, reads.stream().map(Read::sqlState).filter(s -> s != null).distinct().toList(),
                 afterDetection);
-        // Every failure is a clear connection-class SQLException, only on connections that were on the victim.
-        assertThat(reads).filteredOn(r -> r.sqlState() != null).allMatch(r -> r.sqlState().matches("08...|57P0."));
-        assertThat(failures).isLessThanOrEqualTo(8);
+        // A read-only autocommit query that meets the broken connection is retried once on another
+        // host, so not one read fails.
+        assertThat(failures).isZero();
         // Reads started once the kill is known succeed, on the other replica or the primary.
         assertThat(reads).filteredOn(r -> r.startNanos() > Duration.ofMillis(500).toNanos())
                 .isNotEmpty().allMatch(r -> r.sqlState() == null && r.port() != victim.port());
         // No read waits longer than the connect timeout (generous margin: twice it plus a second).
         assertThat(reads).allMatch(r -> r.millis() < CONNECT_TIMEOUT_S * 2_000L + 1_000);
+    }
+
+    @Test
+    void aHeldPreparedStatementRetriesItsReadOnAnotherHost() throws Exception {
+        try (Connection c = DriverManager.getConnection(cluster.pgreplUrl() + "?monitorInterval=200ms",
+                cluster.credentials())) {
+            c.setReadOnly(true);
+            try (var ps = c.prepareStatement("SELECT inet_server_port(), ?::int")) {
+                ps.setInt(1, 42);
+                int first;
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    first = rs.getInt(1);
+                }
+                Server victim = cluster.serverAt(first);
+                cluster.kill(victim);
+                ps.setFetchSize(10);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).isNotEqualTo(first);
+                    assertThat(rs.getInt(2)).as("parameters replayed on the new host").isEqualTo(42);
+                    assertThat(rs.getStatement()).isSameAs(ps);
+                }
+            }
+            // A write is never retried: on the read-write route a broken connection fails the statement.
+            c.setReadOnly(false);
+            assertThat(c.unwrap(PgReplConnection.class).currentHost()).isNull();
+        }
     }
 
     @Test
@@ -120,8 +149,14 @@ class ReplicaFaultIT {
         System.out.printf("ReplicaFaultIT stall: %d reads, %d failed (SQLStates %s), slowest %d ms%n", reads.size(),
                 failures, reads.stream().map(Read::sqlState).filter(s -> s != null).distinct().toList(),
                 reads.stream().mapToLong(Read::millis).max().orElse(0));
+        reads.stream().filter(r -> r.millis() > 1000).forEach(r -> System.out.printf(
+                "ReplicaFaultIT stall: slow read started %d ms after the stall: %d ms, port %d, %s%n",
+                r.startNanos() / 1_000_000, r.millis(), r.port(), r.sqlState()));
         assertThat(reads).filteredOn(r -> r.sqlState() != null).allMatch(r -> r.sqlState().startsWith("08"));
-        assertThat(reads).allMatch(r -> r.millis() < SOCKET_TIMEOUT_S * 2_000L + 1_000);
+        // A read in flight on the stalled socket ends at socketTimeout and is retried once, whose
+        // connection setup may meet a stall too: the configured bound is two socket timeouts, and
+        // the test allows twice that plus a second.
+        assertThat(reads).allMatch(r -> r.millis() < 2 * (SOCKET_TIMEOUT_S * 2_000L) + 1_000);
         // Once the monitor has found the stall (well within the socket timeout plus an interval), reads avoid it.
         int relayPort = cluster.relay(victim).port();
         assertThat(reads).filteredOn(r -> r.startNanos() > Duration.ofMillis(SOCKET_TIMEOUT_S * 1000L + 1500).toNanos())

@@ -46,7 +46,7 @@ public final class PgClusterExtension implements ParameterResolver {
 
     /** Closed by JUnit when the root context (the whole test run of this JVM) closes. */
     @SuppressWarnings("deprecation")
-    private record SharedCluster(EmbeddedCluster cluster) implements ExtensionContext.Store.CloseableResource {
+    private record SharedCluster(EmbeddedCluster cluster) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             cluster.close();

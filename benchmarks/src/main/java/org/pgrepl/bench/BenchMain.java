@@ -88,19 +88,20 @@ public final class BenchMain {
      * @param where how the cluster was obtained, for the report's header
      */
     public static Report run(Target target, BenchOptions options, PrintStream log, String where) throws Exception {
+        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         target.discover();
         BenchData.create(target, options.rows);
         log.printf("cluster: %s; %d rows in %s%n", target, options.rows, Target.TABLE);
         List<BenchRunner.WorkloadResult> results = new BenchRunner(target, options, log).run(workloads());
-        return new Report(header(target, options, where), results);
+        return new Report(header(target, options, where, loadBefore), results);
     }
 
-    private static String header(Target t, BenchOptions o, String where) {
+    private static String header(Target t, BenchOptions o, String where, double loadBefore) {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         return String.format(Locale.ROOT, """
                         ### pgrepl benchmarks, %s
 
-                        - machine: %d cores, %.1f GiB RAM, %s %s (%s); load average at start %.2f
+                        - machine: %d cores, %.1f GiB RAM, %s %s (%s); load average %.2f at start, %.2f at end
                         - Java %s (%s), max heap %d MiB
                         - PostgreSQL %s: %s; primary %s, replicas %s (same machine, loopback)
                         - options: %s; systems interleaved in every round; C = `%s`
@@ -108,7 +109,7 @@ public final class BenchMain {
                 ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT)),
                 Runtime.getRuntime().availableProcessors(), os.getTotalMemorySize() / 1073741824.0,
                 System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"),
-                os.getSystemLoadAverage(), System.getProperty("java.version"), System.getProperty("java.vm.name"),
+                loadBefore, os.getSystemLoadAverage(), System.getProperty("java.version"), System.getProperty("java.vm.name"),
                 Runtime.getRuntime().maxMemory() / 1048576, t.serverVersion(), where, t.primary(), t.replicas(),
                 o.describe(), t.awsParameters());
     }

@@ -18,8 +18,8 @@ public final class BenchOptions {
     /** The usage text. */
     public static final String USAGE = """
             java -jar benchmarks/target/benchmarks.jar [options]
-              --rounds N           measured rounds, systems interleaved in each (default 5)
-              --round-seconds S    timed phase of each system in each round (default 4)
+              --rounds N           measured rounds, systems interleaved in each (default 7)
+              --round-seconds S    timed phase of each system in each round (default 2)
               --warmup-seconds S   unrecorded warm-up round before the first (default 2)
               --in-round-warmup-ms M  warm-up of each system before its timed phase (default 500)
               --smoke              a few hundred operations per system, one round, routing checks included
@@ -34,8 +34,8 @@ public final class BenchOptions {
               --out FILE           also write the report (Markdown) to FILE
             """;
 
-    int rounds = 5;
-    double roundSeconds = 4;
+    int rounds = 7;
+    double roundSeconds = 2;
     double warmupSeconds = 2;
     long inRoundWarmupMillis = 500;
     boolean smoke;

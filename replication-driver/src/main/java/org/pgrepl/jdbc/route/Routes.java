@@ -179,7 +179,7 @@ abstract class Routes extends ReadFloor {
                     raiseSessionFloor(Lsn.parse(rs.getString(1)));
                 }
             } catch (SQLException e) {
-                raiseSessionFloor(router.monitor.state().primaryLsn());
+                raiseFloorPastLostReplica();
             }
         }
         drop(p);
@@ -197,6 +197,15 @@ abstract class Routes extends ReadFloor {
         connectionFailed(failed, e);
         LOG.log(Level.DEBUG, () -> "read on " + failed.host + " failed (" + e.getSQLState() + "); retrying once elsewhere");
         return route();
+    }
+
+    /**
+     * Monotonic reads when the replica read from can no longer be asked how far it got: the
+     * primary's position in a monitor cycle that began after the loss is past anything the lost
+     * replica had replayed, so the next replica must reach it (or the read falls back).
+     */
+    private void raiseFloorPastLostReplica() {
+        raiseSessionFloor(router.monitor.awaitFreshState(router.config.monitorInterval().multipliedBy(3)).primaryLsn());
     }
 
     /** Closes a physical connection and forgets it. */
@@ -220,6 +229,9 @@ abstract class Routes extends ReadFloor {
         }
         p.broken = true;
         router.cluster.health(p.hostIndex).markDown(router.config.hostRecheck());
+        if (p.readRoute && p != primary && router.config.readConsistency() != ReadConsistency.EVENTUAL) {
+            raiseFloorPastLostReplica();
+        }
         LOG.log(Level.DEBUG, () -> "connection to " + p.host + " failed (" + e.getSQLState() + "); host backs off");
         drop(p);
     }

@@ -41,6 +41,11 @@ final class ClusterDirectory {
                     continue;
                 }
                 LOG.log(System.Logger.Level.INFO, "removing cluster left behind by a dead JVM: {0}", dir);
+                try (DirectoryStream<Path> processes = Files.newDirectoryStream(dir, "*" + PROCESS_PID)) {
+                    for (Path pidFile : processes) {
+                        killRemembered(pidFile);
+                    }
+                }
                 try (DirectoryStream<Path> servers = Files.newDirectoryStream(dir)) {
                     for (Path server : servers) {
                         killPostmaster(server.resolve("postmaster.pid"));
@@ -65,6 +70,24 @@ final class ClusterDirectory {
             } catch (IOException ex) {
                 return true;
             }
+        }
+    }
+
+    private static final String PROCESS_PID = ".process.pid";
+
+    /** Notes a long-running helper process (etcd, Patroni), so a later start can kill it if this JVM dies. */
+    static void rememberProcess(Path dir, String name, Process p) throws IOException {
+        Files.writeString(dir.resolve(name + PROCESS_PID), p.pid() + " " + p.info().startInstant().map(Object::toString).orElse(""));
+    }
+
+    private static void killRemembered(Path pidFile) {
+        try {
+            String[] parts = Files.readString(pidFile).strip().split(" ", 2);
+            ProcessHandle.of(Long.parseLong(parts[0])).filter(ProcessHandle::isAlive)
+                    .filter(h -> parts.length < 2 || h.info().startInstant().map(Object::toString).orElse("").equals(parts[1]))
+                    .ifPresent(ClusterDirectory::killTree);
+        } catch (IOException | RuntimeException e) {
+            // unreadable or gone: nothing to kill
         }
     }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import java.util.Properties;
  */
 public final class EmbeddedClusterBuilder {
     private static final System.Logger LOG = System.getLogger(EmbeddedClusterBuilder.class.getName());
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private int replicas = 2;
     private String binaries;
@@ -92,14 +90,14 @@ public final class EmbeddedClusterBuilder {
         PgBinaries bins = PgBinaries.resolve(binaries);
         Properties credentials = new Properties();
         credentials.setProperty("user", user);
-        credentials.setProperty("password", password != null ? password : randomSecret());
+        credentials.setProperty("password", password != null ? password : Secrets.random());
         Path dir;
         try {
             dir = ClusterDirectory.create(serverUser);
         } catch (IOException e) {
             throw new ClusterStartException("cannot create the cluster directory: " + e.getMessage(), e);
         }
-        String replicatorPassword = randomSecret();
+        String replicatorPassword = Secrets.random();
         ClusterNodes nodes = new ClusterNodes(bins, serverUser, dir, database, credentials, replicatorPassword,
                 Map.copyOf(settings));
         List<Server> servers = new ArrayList<>();
@@ -147,15 +145,6 @@ public final class EmbeddedClusterBuilder {
             Sql.execute(c, "ALTER ROLE replicator WITH PASSWORD " + Sql.literal(replicatorPassword));
             Sql.execute(c, "CREATE DATABASE \"" + database.replace("\"", "\"\"") + "\"");
         }
-    }
-
-    private static String randomSecret() {
-        String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-        StringBuilder sb = new StringBuilder(24);
-        for (int i = 0; i < 24; i++) {
-            sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
-        }
-        return sb.toString();
     }
 
     /** Distinct free loopback ports; held open together so no two are the same. */

@@ -22,6 +22,8 @@ final class ServerConfig {
     static final String LOOPBACK_HBA = "hba/loopback.pg_hba.conf";
     /** Plain SQL run on every new primary, in this order. */
     static final List<String> INIT_SQL = List.of("init/10-roles.sql");
+    /** The Patroni configuration shared by every member (in {@code infra/patroni/}). */
+    static final String PATRONI_YML = "/org/pgrepl/infra/patroni/patroni.yml";
 
     private static final String SHARED_COPY = "pgrepl-shared.conf";
     private static final String LAUNCHER_CONF = "pgrepl-launcher.conf";
@@ -31,7 +33,7 @@ final class ServerConfig {
 
     /** The text of one of the shared files. */
     static String resource(String name) {
-        String path = "/org/pgrepl/infra/postgres/" + name;
+        String path = name.startsWith("/") ? name : "/org/pgrepl/infra/postgres/" + name;
         try (InputStream in = ServerConfig.class.getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + path + " in the infra jar");

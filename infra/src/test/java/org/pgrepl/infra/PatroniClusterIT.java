@@ -1,0 +1,34 @@
+package org.pgrepl.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The Patroni launcher: a leader and two replicas, switchover, failover, and a rejoin. */
+@Tag("patroni")
+class PatroniClusterIT {
+    @Test
+    void startsSwitchesOverFailsOverAndRejoins() throws Exception {
+        boolean installed = PatroniCluster.available();
+        if (!installed) {
+            System.out.println("SKIPPED PatroniClusterIT: needs Debian packages patroni and etcd-server");
+        }
+        assumeTrue(installed, "needs Debian packages patroni and etcd-server");
+        try (PatroniCluster c = PatroniCluster.start(3, true)) {
+            assertThat(c.roles()).hasSize(3).containsValue("leader");
+            String first = c.leader();
+            String second = c.switchover();
+            assertThat(second).isNotEqualTo(first);
+            c.awaitHealthy(Duration.ofSeconds(60));
+            String killed = c.failover();
+            assertThat(killed).isEqualTo(second);
+            assertThat(c.leader()).isNotEqualTo(second);
+            c.startMember(c.member(killed));
+            c.awaitHealthy(Duration.ofSeconds(90));
+            assertThat(c.roles()).hasSize(3);
+        }
+    }
+}

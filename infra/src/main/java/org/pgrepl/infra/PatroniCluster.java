@@ -208,8 +208,10 @@ public final class PatroniCluster implements AutoCloseable {
     /** SIGKILLs the leader's Patroni and PostgreSQL; returns the old leader once another member leads. */
     public String failover() {
         String old = leader();
-        Process p = processes.get(old);
-        ClusterDirectory.killTree(p.toHandle());
+        // Patroni detaches its postmaster (it survives a Patroni crash by design): both are killed.
+        var postmaster = ClusterDirectory.postmaster(dir.resolve(old).resolve("postmaster.pid"));
+        ClusterDirectory.killTree(processes.get(old).toHandle());
+        postmaster.ifPresent(ClusterDirectory::killTree);
         awaitNewLeader(old, Duration.ofSeconds(90));
         return old;
     }

@@ -18,10 +18,10 @@ public final class BenchOptions {
     /** The usage text. */
     public static final String USAGE = """
             java -jar benchmarks/target/benchmarks.jar [options]
-              --rounds N           measured rounds, systems interleaved in each (default 7)
-              --round-seconds S    timed phase of each system in each round (default 2)
+              --rounds N           measured rounds, systems interleaved in each (default 9)
+              --round-seconds S    timed phase of each system in each round (default 1.5)
               --warmup-seconds S   unrecorded warm-up round before the first (default 2)
-              --in-round-warmup-ms M  warm-up of each system before its timed phase (default 500)
+              --in-round-warmup-ms M  warm-up of each system before its timed phase (default 300)
               --smoke              a few hundred operations per system, one round, routing checks included
               --smoke-ops N        operations per system in smoke mode (default 300)
               --workloads W1,W4    run only these workloads (default all)
@@ -34,10 +34,10 @@ public final class BenchOptions {
               --out FILE           also write the report (Markdown) to FILE
             """;
 
-    int rounds = 7;
-    double roundSeconds = 2;
+    int rounds = 9;
+    double roundSeconds = 1.5;
     double warmupSeconds = 2;
-    long inRoundWarmupMillis = 500;
+    long inRoundWarmupMillis = 300;
     boolean smoke;
     int smokeOps = 300;
     Set<String> workloads = new LinkedHashSet<>();

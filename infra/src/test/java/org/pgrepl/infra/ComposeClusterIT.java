@@ -1,11 +1,8 @@
 package org.pgrepl.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -13,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.ComposeContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 
@@ -24,21 +20,15 @@ import org.testcontainers.containers.wait.strategy.Wait;
 class ComposeClusterIT {
     @Test
     void aRowWrittenOnDbMainAppearsOnDbSlave() throws Exception {
-        boolean docker = dockerAvailable();
-        String why = "SKIPPED ComposeClusterIT: no Docker engine reachable on this machine, so the compose pair"
-                + " (infra/docker-compose.yml) cannot be started here; the embedded launcher tests cover the same files.";
-        if (!docker) {
-            System.out.println(why);
+        ComposeEnv.assumeDocker("SKIPPED ComposeClusterIT: no Docker engine reachable on this machine, so the compose"
+                + " pair (infra/docker-compose.yml) cannot be started here; the embedded launcher tests cover the same files.");
+        try (ComposeEnv env = ComposeEnv.prepare()) {
+            String password = env.adminPassword();
+            run(password);
         }
-        assumeTrue(docker, why);
-        Path infra = Path.of("").toAbsolutePath();
-        Path env = infra.resolve(".env");
-        boolean createdEnv = !Files.exists(env);
-        if (createdEnv) {
-            Files.copy(infra.resolve(".env.example"), env);
-        }
-        String password = Files.readAllLines(env).stream().filter(l -> l.startsWith("POSTGRES_PASSWORD="))
-                .findFirst().orElseThrow().substring("POSTGRES_PASSWORD=".length());
+    }
+
+    private static void run(String password) throws Exception {
         try (ComposeContainer compose = new ComposeContainer(new File("docker-compose.yml"))
                 .withExposedService("db-main", 5432, Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(3)))
                 .withExposedService("db-slave", 5432, Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(3)))) {
@@ -57,23 +47,11 @@ class ComposeClusterIT {
                     assertThat(List.of(rs.getInt(1), rs.getBoolean(2))).containsExactly(42, true);
                 }
             });
-        } finally {
-            if (createdEnv) {
-                Files.deleteIfExists(env);
-            }
         }
     }
 
     private static String url(ComposeContainer compose, String service) {
         return "jdbc:postgresql://" + compose.getServiceHost(service, 5432) + ":" + compose.getServicePort(service, 5432)
                 + "/db_patient_health_record";
-    }
-
-    private static boolean dockerAvailable() {
-        try {
-            return DockerClientFactory.instance().isDockerAvailable();
-        } catch (RuntimeException | LinkageError e) {
-            return false;
-        }
     }
 }

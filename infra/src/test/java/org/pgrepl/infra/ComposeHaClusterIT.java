@@ -1,17 +1,13 @@
 package org.pgrepl.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.ComposeContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 
@@ -19,26 +15,14 @@ import org.testcontainers.containers.wait.strategy.Wait;
 class ComposeHaClusterIT {
     @Test
     void aLeaderAndTwoReplicasComeUp() throws Exception {
-        boolean docker;
-        try {
-            docker = DockerClientFactory.instance().isDockerAvailable();
-        } catch (RuntimeException | LinkageError e) {
-            docker = false;
+        ComposeEnv.assumeDocker("SKIPPED ComposeHaClusterIT: no Docker engine reachable on this machine, so"
+                + " infra/docker-compose.ha.yml cannot be started here; PatroniClusterIT runs the same patroni.yml.");
+        try (ComposeEnv env = ComposeEnv.prepare()) {
+            run(env.adminPassword());
         }
-        String why = "SKIPPED ComposeHaClusterIT: no Docker engine reachable on this machine, so"
-                + " infra/docker-compose.ha.yml cannot be started here; PatroniClusterIT runs the same patroni.yml.";
-        if (!docker) {
-            System.out.println(why);
-        }
-        assumeTrue(docker, why);
-        Path infra = Path.of("").toAbsolutePath();
-        Path env = infra.resolve(".env");
-        boolean createdEnv = !Files.exists(env);
-        if (createdEnv) {
-            Files.copy(infra.resolve(".env.example"), env);
-        }
-        String password = Files.readAllLines(env).stream().filter(l -> l.startsWith("POSTGRES_PASSWORD="))
-                .findFirst().orElseThrow().substring("POSTGRES_PASSWORD=".length());
+    }
+
+    private static void run(String password) throws Exception {
         try (ComposeContainer compose = new ComposeContainer(new File("docker-compose.ha.yml"))
                 .withBuild(true)
                 .withExposedService("member1", 5432, Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(5)))
@@ -55,10 +39,6 @@ class ComposeHaClusterIT {
                 }
             }
             assertThat(leaders).isEqualTo(1);
-        } finally {
-            if (createdEnv) {
-                Files.deleteIfExists(env);
-            }
         }
     }
 }

@@ -130,7 +130,7 @@ final class Physical implements RouteContext {
     }
 
     @Override
-    public void beforeExecute() {
+    public void beforeExecute() throws SQLException {
         owner.beforeExecute(this);
     }
 

@@ -241,10 +241,31 @@ abstract class Routes extends ReadFloor {
         return primary == null || primary.broken ? null : primary;
     }
 
-    final void beforeExecute(Physical p) {
-        if (p == primary && !p.readOnlySession) {
-            wrotePending = true;
+    final void beforeExecute(Physical p) throws SQLException {
+        if (p == primary) {
+            if (!p.readOnlySession) {
+                wrotePending = true;
+            }
+        } else if (p == readPhysical && !p.broken && !p.inTransaction()) {
+            checkHeldReplicaStatement(p);
         }
+    }
+
+    /**
+     * The read floor is checked when a statement picks its route, but a statement may be created
+     * on a replica, held, and run again after this connection wrote: it must not read from
+     * before that write. Costs field compares when the floor has not moved.
+     */
+    private void checkHeldReplicaStatement(Physical p) throws SQLException {
+        long floor = floor();
+        if (floor == Lsn.NONE || reached(p, floor) || awaitReplay(p, floor)) {
+            return;
+        }
+        router.cluster.stats.readYourWritesTimeouts.increment();
+        throw new SQLException("pgrepl: replica " + p.host + " has not replayed " + Lsn.format(floor)
+                + " within readYourWritesTimeout=" + router.config.readYourWritesTimeout().toMillis()
+                + "ms; this statement was created on it before the connection's last write and cannot move;"
+                + " create it again to be routed afresh", "57014");
     }
 
     final void afterExecute(Physical p) throws SQLException {

@@ -25,7 +25,7 @@ public class CallableStatementWrapper extends DelegatingCallableStatement {
     }
 
     @Override
-    protected void beforeExecute() {
+    protected void beforeExecute() throws SQLException {
         route.beforeExecute();
     }
 

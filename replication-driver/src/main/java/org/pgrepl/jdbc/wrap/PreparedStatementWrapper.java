@@ -33,7 +33,7 @@ public class PreparedStatementWrapper extends DelegatingPreparedStatement {
     }
 
     @Override
-    protected void beforeExecute() {
+    protected void beforeExecute() throws SQLException {
         route.beforeExecute();
     }
 

@@ -13,8 +13,12 @@ public interface RouteContext {
     /** The logical connection, returned by {@code getConnection()}. */
     Connection logical();
 
-    /** Called before SQL runs on this route; a field write, no I/O. */
-    void beforeExecute();
+    /**
+     * Called before SQL runs on this route: on the primary a field write; on a replica a few field
+     * compares, and a wait only when the connection's read floor moved past what the replica is
+     * known to have replayed since the statement was created.
+     */
+    void beforeExecute() throws SQLException;
 
     /** Called after SQL ran without an exception (may publish a commit position). */
     void afterExecute() throws SQLException;

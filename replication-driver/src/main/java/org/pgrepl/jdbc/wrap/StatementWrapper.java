@@ -25,7 +25,7 @@ public class StatementWrapper extends DelegatingStatement {
     }
 
     @Override
-    protected void beforeExecute() {
+    protected void beforeExecute() throws SQLException {
         route.beforeExecute();
     }
 

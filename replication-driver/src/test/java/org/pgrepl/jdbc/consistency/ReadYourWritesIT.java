@@ -100,6 +100,67 @@ class ReadYourWritesIT {
     }
 
     @Test
+    void aStatementHeldOnTheReplicaWaitsForWritesMadeAfterItWasCreated() throws SQLException {
+        int stale = 0;
+        try (Connection c = DriverManager.getConnection(delayedUrl + "&readConsistency=session&readYourWritesTimeout=5s",
+                cluster.credentials())) {
+            c.setReadOnly(true);
+            // Prepared once on the replica and held, as a cache of statements would; writes come after.
+            try (PreparedStatement held = c.prepareStatement("SELECT pg_is_in_recovery(), count(*) FROM ryw_rows WHERE id = ?")) {
+                for (int i = 0; i < ITERATIONS / 5; i++) {
+                    long id = insert(c, i);
+                    c.setReadOnly(true);
+                    held.setLong(1, id);
+                    try (ResultSet rs = held.executeQuery()) {
+                        rs.next();
+                        assertThat(rs.getBoolean(1)).as("served by the replica").isTrue();
+                        if (rs.getLong(2) != 1) {
+                            stale++;
+                        }
+                    }
+                }
+            }
+        }
+        System.out.println("ReadYourWritesIT: statement held on the replica, " + ITERATIONS / 5
+                + " write-then-read: " + stale + " stale reads");
+        assertThat(stale).isZero();
+    }
+
+    @Test
+    void aHeldReplicaStatementThatCannotSeeTheWriteFailsClearly() throws SQLException {
+        Server delayed = cluster.server("replica1");
+        try (Connection c = DriverManager.getConnection(delayedUrl + "&readConsistency=session&readYourWritesTimeout=300ms",
+                cluster.credentials())) {
+            c.setReadOnly(true);
+            try (PreparedStatement held = c.prepareStatement("SELECT count(*) FROM ryw_rows WHERE id = ?")) {
+                held.setLong(1, 0);
+                held.executeQuery().close();
+                cluster.pauseReplay(delayed);
+                try {
+                    long id = insert(c, 1);
+                    c.setReadOnly(true);
+                    held.setLong(1, id);
+                    org.assertj.core.api.Assertions.assertThatThrownBy(held::executeQuery)
+                            .isInstanceOfSatisfying(SQLException.class, e -> {
+                                assertThat(e.getSQLState()).isEqualTo("57014");
+                                assertThat(e.getMessage()).contains("readYourWritesTimeout=300ms", "create it again");
+                            });
+                    // A statement created now is routed afresh: the replica is behind, so the primary serves it.
+                    try (PreparedStatement fresh = c.prepareStatement("SELECT count(*) FROM ryw_rows WHERE id = ?")) {
+                        fresh.setLong(1, id);
+                        try (ResultSet rs = fresh.executeQuery()) {
+                            rs.next();
+                            assertThat(rs.getLong(1)).isEqualTo(1);
+                        }
+                    }
+                } finally {
+                    cluster.resumeReplay(delayed);
+                }
+            }
+        }
+    }
+
+    @Test
     void aCausalTokenCarriesTheWriteToAnotherConnection() throws SQLException {
         int stale = 0;
         try (Connection writer = DriverManager.getConnection(delayedUrl, cluster.credentials());

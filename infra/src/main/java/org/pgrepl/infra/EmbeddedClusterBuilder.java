@@ -1,8 +1,6 @@
 package org.pgrepl.infra;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -101,7 +99,7 @@ public final class EmbeddedClusterBuilder {
         ClusterNodes nodes = new ClusterNodes(bins, serverUser, dir, database, credentials, replicatorPassword,
                 Map.copyOf(settings));
         List<Server> servers = new ArrayList<>();
-        List<Integer> ports = freePorts(replicas + 1);
+        List<Integer> ports = FreePorts.take(replicas + 1);
         for (int i = 0; i <= replicas; i++) {
             String name = i == 0 ? "primary" : "replica" + i;
             servers.add(new Server(name, "127.0.0.1", ports.get(i), database, dir.resolve(name), dir.resolve(name + ".log")));
@@ -144,27 +142,6 @@ public final class EmbeddedClusterBuilder {
             // As compose's 30-role-passwords.sh does from its env file.
             Sql.execute(c, "ALTER ROLE replicator WITH PASSWORD " + Sql.literal(replicatorPassword));
             Sql.execute(c, "CREATE DATABASE \"" + database.replace("\"", "\"\"") + "\"");
-        }
-    }
-
-    /** Distinct free loopback ports; held open together so no two are the same. */
-    private static List<Integer> freePorts(int count) {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } catch (IOException e) {
-            throw new ClusterStartException("no free loopback port: " + e.getMessage(), e);
-        } finally {
-            for (ServerSocket s : sockets) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // closing a probe socket
-                }
-            }
         }
     }
 }

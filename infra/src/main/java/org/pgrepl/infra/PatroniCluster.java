@@ -1,8 +1,6 @@
 package org.pgrepl.infra;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,7 +56,7 @@ public final class PatroniCluster implements AutoCloseable {
             throw new ClusterStartException("Patroni needs pg_basebackup and pg_rewind; " + binaries.binDir() + " has not");
         }
         this.dir = ClusterDirectory.create(user);
-        List<Integer> ports = freePorts(2 + 2 * count);
+        List<Integer> ports = FreePorts.take(2 + 2 * count);
         this.etcdPort = ports.get(0);
         for (int i = 0; i < count; i++) {
             members.add(new Member("member" + (i + 1), ports.get(2 + 2 * i), ports.get(3 + 2 * i)));
@@ -295,26 +293,6 @@ public final class PatroniCluster implements AutoCloseable {
         } catch (IOException e) {
             System.getLogger(PatroniCluster.class.getName()).log(System.Logger.Level.WARNING,
                     "cannot delete " + dir + ": " + e.getMessage());
-        }
-    }
-
-    private static List<Integer> freePorts(int n) {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } catch (IOException e) {
-            throw new ClusterStartException("no free port", e);
-        } finally {
-            sockets.forEach(s -> {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // probe socket
-                }
-            });
         }
     }
 

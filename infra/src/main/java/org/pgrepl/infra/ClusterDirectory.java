@@ -113,14 +113,23 @@ final class ClusterDirectory {
     /** SIGKILL to a process and all its descendants; waits until they are gone. */
     static void killTree(ProcessHandle root) {
         List<ProcessHandle> all = new java.util.ArrayList<>(root.descendants().toList());
-        all.add(0, root);
-        all.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle p : all) {
+        boolean ourChild = root.parent().map(p -> p.pid() == ProcessHandle.current().pid()).orElse(false);
+        if (ourChild) {
+            // Our child (often runuser) first outlives its descendants so it reaps them at once:
+            // an orphan goes to init, and a container's init may leave it a zombie for seconds.
+            java.util.Collections.reverse(all);
+            all.forEach(ProcessHandle::destroyForcibly);
             try {
-                p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                root.onExit().get(2, java.util.concurrent.TimeUnit.SECONDS);
             } catch (Exception e) {
-                // not our child: onExit polls; fall through to the liveness loop below
+                // still running: killed below
             }
+            root.destroyForcibly();
+            all.add(root);
+        } else {
+            // A detached postmaster: killed first, so it does not restart after its children die.
+            all.add(0, root);
+            all.forEach(ProcessHandle::destroyForcibly);
         }
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (all.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {

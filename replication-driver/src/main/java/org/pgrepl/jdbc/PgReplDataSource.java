@@ -108,6 +108,11 @@ public class PgReplDataSource implements DataSource {
         set(PgReplProperty.READ_ONLY.getName(), value);
     }
 
+    /** @param value {@code transactionPooling}: true when the hosts are poolers in transaction mode */
+    public void setTransactionPooling(String value) {
+        set(PgReplProperty.TRANSACTION_POOLING.getName(), value);
+    }
+
     /** Any other property, driver's or pgjdbc's ({@code ssl}, {@code ApplicationName}, ...). */
     public void setProperty(String name, String value) {
         set(name, value);

@@ -15,11 +15,12 @@ import java.time.Duration;
  * @param monitorInterval       how often the cluster monitor refreshes roles and lag
  * @param followPromotion       send writes to whichever listed host is not in recovery
  * @param readOnly              every logical connection starts on the read-only route
+ * @param transactionPooling    the hosts are poolers in transaction mode: no session state
  */
 public record DriverConfig(ReplicaSelection replicaSelection, ReadFallback readFallback, Duration hostRecheck,
                            Duration maxReplicaLag, Long maxReplicaLagBytes, ReadConsistency readConsistency,
                            Duration readYourWritesTimeout, Duration monitorInterval, boolean followPromotion,
-                           boolean readOnly) {
+                           boolean readOnly, boolean transactionPooling) {
     /** Every property at its default. */
     public static DriverConfig defaults() {
         try {

@@ -43,7 +43,13 @@ public enum PgReplProperty {
             + " false: always the first host.", new String[] {"true", "false"}),
     /** Start every connection read-only. */
     READ_ONLY("readOnly", "false", "Every logical connection starts on the read-only route (for tools that"
-            + " cannot call setReadOnly). Owned by pgrepl: not passed to pgjdbc.", new String[] {"true", "false"});
+            + " cannot call setReadOnly). Owned by pgrepl: not passed to pgjdbc.", new String[] {"true", "false"}),
+    /** The hosts are poolers in transaction mode. */
+    TRANSACTION_POOLING("transactionPooling", "false", "The hosts are poolers in transaction mode (PgBouncer"
+            + " pool_mode=transaction), where a server session serves other clients between transactions: pgjdbc's"
+            + " server-side prepared statements are off (prepareThreshold=0 unless set), isolation is set per"
+            + " transaction, and what would set session state is refused (setSchema; a non-default isolation in"
+            + " autocommit).", new String[] {"true", "false"});
 
     private final String name;
     private final String defaultValue;
@@ -111,7 +117,7 @@ public enum PgReplProperty {
             case READ_YOUR_WRITES_TIMEOUT -> ValueParsers.duration(name, value, true);
             case MAX_REPLICA_LAG -> ValueParsers.durationOrOff(name, value);
             case MAX_REPLICA_LAG_BYTES -> ValueParsers.bytesOrOff(name, value);
-            case FOLLOW_PROMOTION, READ_ONLY -> ValueParsers.bool(name, value);
+            case FOLLOW_PROMOTION, READ_ONLY, TRANSACTION_POOLING -> ValueParsers.bool(name, value);
         };
     }
 
@@ -122,7 +128,8 @@ public enum PgReplProperty {
             v[p.ordinal()] = p.parse(raw.getOrDefault(p, p.defaultValue));
         }
         return new DriverConfig((ReplicaSelection) v[0], (ReadFallback) v[1], (Duration) v[2], (Duration) v[3],
-                (Long) v[4], (ReadConsistency) v[5], (Duration) v[6], (Duration) v[7], (Boolean) v[8], (Boolean) v[9]);
+                (Long) v[4], (ReadConsistency) v[5], (Duration) v[6], (Duration) v[7], (Boolean) v[8], (Boolean) v[9],
+                (Boolean) v[10]);
     }
 
     /** The README table of every property, generated from this enum. */

@@ -92,8 +92,13 @@ public final class PgReplUrl {
         for (Map.Entry<String, String> e : urlParams.entrySet()) {
             route(e.getKey(), e.getValue(), pgjdbc, driver);
         }
-        return new PgReplUrl(Collections.unmodifiableList(new ArrayList<>(hosts)), database, pgjdbc,
-                PgReplProperty.configOf(driver));
+        DriverConfig config = PgReplProperty.configOf(driver);
+        if (config.transactionPooling() && pgjdbc.getProperty("prepareThreshold") == null) {
+            // A named server-side statement lives in one server session; behind a transaction
+            // pooler the next execution may reach another session, which has never heard of it.
+            pgjdbc.setProperty("prepareThreshold", "0");
+        }
+        return new PgReplUrl(Collections.unmodifiableList(new ArrayList<>(hosts)), database, pgjdbc, config);
     }
 
     private static void route(String key, String value, Properties pgjdbc, Map<PgReplProperty, String> driver)

@@ -196,6 +196,13 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
     @Override
     public void setSchema(String schema) throws SQLException {
         checkOpen();
+        if (router.config.transactionPooling()) {
+            // search_path is session state: behind a transaction pooler it would stay on a server
+            // session that other clients' transactions then run in.
+            throw new SQLException("pgrepl: setSchema is refused with transactionPooling=true, since a transaction"
+                    + " pooler would carry search_path to other clients; qualify names, or set it per role"
+                    + " (ALTER ROLE ... SET search_path)", "0A000");
+        }
         state.schema = schema;
         state.changed();
     }

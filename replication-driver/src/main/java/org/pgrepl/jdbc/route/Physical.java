@@ -80,7 +80,7 @@ final class Physical implements RouteContext {
             conn.setAutoCommit(s.autoCommit);
             autoCommit = s.autoCommit;
         }
-        if (s.isolation >= 0 && isolation != s.isolation) {
+        if (s.isolation >= 0 && isolation != s.isolation && !owner.router.config.transactionPooling()) {
             conn.setTransactionIsolation(s.isolation);
             isolation = s.isolation;
         }
@@ -114,6 +114,12 @@ final class Physical implements RouteContext {
             return;
         }
         conn.setReadOnly(readOnly); // pgjdbc then begins transactions READ ONLY
+        if (owner.router.config.transactionPooling()) {
+            // A session-level setting would stay on a server session other clients then use:
+            // only transactions begun READ ONLY (autoCommit off) are protected; see the README.
+            readOnlySession = readOnly;
+            return;
+        }
         try (Statement s = conn.createStatement()) {
             s.execute(readOnly ? "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"
                     : "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE");

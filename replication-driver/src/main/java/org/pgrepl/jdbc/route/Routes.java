@@ -242,6 +242,9 @@ abstract class Routes extends ReadFloor {
     }
 
     final void beforeExecute(Physical p) throws SQLException {
+        if (state.isolation >= 0 && router.config.transactionPooling() && !p.inTransaction()) {
+            isolationForThisTransaction(p);
+        }
         if (p == primary) {
             if (!p.readOnlySession) {
                 wrotePending = true;
@@ -249,6 +252,34 @@ abstract class Routes extends ReadFloor {
         } else if (p == readPhysical && !p.broken && !p.inTransaction()) {
             checkHeldReplicaStatement(p);
         }
+    }
+
+    /**
+     * Behind a transaction pooler, pgjdbc's SET SESSION CHARACTERISTICS would stay on a server
+     * session other clients then use: the level is set at the start of each transaction instead,
+     * and refused where there is no transaction to set it in.
+     */
+    private void isolationForThisTransaction(Physical p) throws SQLException {
+        if (state.autoCommit) {
+            if (state.isolation != Connection.TRANSACTION_READ_COMMITTED) {
+                throw new SQLException("pgrepl: transaction isolation " + isolationName(state.isolation)
+                        + " needs autoCommit off with transactionPooling=true (it is set per transaction there;"
+                        + " a session-level setting would reach other clients of the pooler)", "0A000");
+            }
+            return;
+        }
+        try (Statement s = p.conn.createStatement()) {
+            s.execute("SET TRANSACTION ISOLATION LEVEL " + isolationName(state.isolation)); // pgjdbc sends BEGIN first
+        }
+    }
+
+    private static String isolationName(int level) {
+        return switch (level) {
+            case Connection.TRANSACTION_READ_UNCOMMITTED -> "READ UNCOMMITTED";
+            case Connection.TRANSACTION_REPEATABLE_READ -> "REPEATABLE READ";
+            case Connection.TRANSACTION_SERIALIZABLE -> "SERIALIZABLE";
+            default -> "READ COMMITTED";
+        };
     }
 
     /**

@@ -203,6 +203,21 @@ public final class PatroniCluster implements AutoCloseable {
         return awaitNewLeader(old, Duration.ofSeconds(60));
     }
 
+    /** Planned switchover to {@code candidate} (a running replica); returns when it leads. */
+    public String switchover(String candidate) {
+        member(candidate);
+        String old = leader();
+        if (candidate.equals(old)) {
+            throw new IllegalArgumentException(candidate + " already leads");
+        }
+        rest("POST", "/switchover", "{\"leader\":\"" + old + "\",\"candidate\":\"" + candidate + "\"}");
+        String now = awaitNewLeader(old, Duration.ofSeconds(60));
+        if (!now.equals(candidate)) {
+            throw new ClusterStartException("switchover to " + candidate + " elected " + now + " instead");
+        }
+        return now;
+    }
+
     /** SIGKILLs the leader's Patroni and PostgreSQL; returns the old leader once another member leads. */
     public String failover() {
         String old = leader();

@@ -23,6 +23,10 @@ class PatroniClusterIT {
             String second = c.switchover();
             assertThat(second).isNotEqualTo(first);
             c.awaitHealthy(Duration.ofSeconds(60));
+            assertThat(c.switchover(first)).as("switchover to a named member").isEqualTo(first);
+            c.awaitHealthy(Duration.ofSeconds(60));
+            assertThat(c.switchover(second)).isEqualTo(second);
+            c.awaitHealthy(Duration.ofSeconds(60));
             String killed = c.failover();
             assertThat(killed).isEqualTo(second);
             assertThat(c.leader()).isNotEqualTo(second);

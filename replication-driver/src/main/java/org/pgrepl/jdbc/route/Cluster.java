@@ -81,7 +81,7 @@ final class Cluster {
      */
     MonitorRegistry.Lease monitorLease(PgReplUrl url) {
         return MonitorRegistry.acquire(key, () -> {
-            org.postgresql.Driver pgjdbc = new org.postgresql.Driver();
+            org.postgresql.Driver pgjdbc = Router.PGJDBC;
             Properties props = url.pgjdbcProperties();
             props.setProperty("ApplicationName", "pgrepl-monitor");
             props.putIfAbsent("connectTimeout", "5");

@@ -30,7 +30,13 @@ final class Router {
     final Cluster cluster;
     final ClusterMonitor monitor;
     private final Properties props;
-    private final org.postgresql.Driver pgjdbc = new org.postgresql.Driver();
+    /**
+     * One pgjdbc driver for every connection: each instance loads its default properties by
+     * scanning the class path for driverconfig.properties on first connect, which a connection
+     * opened per operation (DriverManager, no pool) would pay every time.
+     */
+    static final org.postgresql.Driver PGJDBC = new org.postgresql.Driver();
+    private final org.postgresql.Driver pgjdbc = PGJDBC;
     private final Long maxLagMillis;
 
     Router(PgReplUrl url, Cluster cluster, ClusterMonitor monitor) {

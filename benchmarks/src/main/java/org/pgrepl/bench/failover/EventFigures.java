@@ -1,8 +1,11 @@
 package org.pgrepl.bench.failover;
 
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * What one system did through one event, computed from the load's log as PatroniFailoverIT
@@ -15,6 +18,7 @@ import java.util.Set;
  * @param afterElectionMs from Patroni's election to the write that ended that gap (0 if it ended before)
  * @param replicaSharePct share of the steady window's successful reads answered by a standby
  * @param steadyReads     successful reads in the steady window
+ * @param readsByMember   which members served the steady window's reads, as a standby or as the primary
  * @param readsFailed     failed reads in the event's count window
  * @param writesFailed    failed writes in the event's count window
  * @param acknowledged    commits acknowledged in the event's count window
@@ -22,7 +26,7 @@ import java.util.Set;
  * @param standbyWrites   writes refused with SQLState 25006 (sent to a standby) in the count window
  */
 public record EventFigures(FailoverSystem system, String event, long electionMs, long outageMs, long afterElectionMs,
-                           double replicaSharePct, long steadyReads, long readsFailed, long writesFailed,
+                           double replicaSharePct, long steadyReads, String readsByMember, long readsFailed, long writesFailed,
                            long acknowledged, long lost, long standbyWrites) {
 
     /**
@@ -54,6 +58,14 @@ public record EventFigures(FailoverSystem system, String event, long electionMs,
         long onReplica = load.reads.stream().filter(o -> o.ok() && o.onReplica()
                 && in(o.atNanos(), t.steadyFrom(), t.steadyTo())).count();
         double share = steadyReads == 0 ? 0 : 100.0 * onReplica / steadyReads;
+        // Named by member and role, so a reader pool left on a promoted member shows as such.
+        Map<String, Long> byMember = new TreeMap<>(load.reads.stream()
+                .filter(o -> o.ok() && in(o.atNanos(), t.steadyFrom(), t.steadyTo()))
+                .collect(Collectors.groupingBy(o -> o.member() + (o.onReplica() ? " (standby)" : " (primary)"),
+                        Collectors.counting())));
+        String readsByMember = byMember.isEmpty() ? "none" : byMember.entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%s %.0f %%", e.getKey(), 100.0 * e.getValue() / steadyReads))
+                .collect(Collectors.joining(", "));
         long acked = 0;
         long lost = 0;
         for (Map.Entry<Long, Long> e : load.acknowledged.entrySet()) {
@@ -65,7 +77,8 @@ public record EventFigures(FailoverSystem system, String event, long electionMs,
             }
         }
         return new EventFigures(system, t.event(), ms(t.elected() - t.start()), ms(gap),
-                Math.max(0, ms(gapEnd - t.elected())), share, steadyReads, failed(load.reads, t), failed(load.writes, t),
+                Math.max(0, ms(gapEnd - t.elected())), share, steadyReads, readsByMember, failed(load.reads, t),
+                failed(load.writes, t),
                 acked, lost, load.writes.stream().filter(o -> "25006".equals(o.sqlState())
                         && o.atNanos() >= t.countFrom() && o.atNanos() < t.countTo()).count());
     }

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,13 +16,13 @@ import javax.sql.DataSource;
 
 /**
  * The load of PatroniFailoverIT: 2 writer threads inserting ids into {@code acked}, one borrow
- * per insert, and 1 reader thread asking {@code pg_is_in_recovery()} on a read-only connection.
- * Every finished operation is logged with its time, so outages and read routing can be computed
- * afterwards for any window.
+ * per insert, and 1 reader thread asking {@code pg_is_in_recovery()} and {@code inet_server_port()}
+ * on a read-only connection. Every finished operation is logged with its time (and, for a read,
+ * the member that answered), so outages and read routing can be computed afterwards for any window.
  */
 final class FailoverLoad {
-    /** A finished write or read: when, and its outcome. */
-    record Op(long atNanos, boolean ok, boolean onReplica, String sqlState) {
+    /** A finished write or read: when, its outcome, and for a successful read the member that served it. */
+    record Op(long atNanos, boolean ok, boolean onReplica, String member, String sqlState) {
     }
 
     final ConcurrentLinkedQueue<Op> writes = new ConcurrentLinkedQueue<>();
@@ -31,7 +32,13 @@ final class FailoverLoad {
 
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong ids = new AtomicLong();
+    private final Map<Integer, String> memberByPort;
     private List<Thread> threads = List.of();
+
+    /** @param memberByPort PostgreSQL port to member name, to name the member that served a read */
+    FailoverLoad(Map<Integer, String> memberByPort) {
+        this.memberByPort = Map.copyOf(memberByPort);
+    }
 
     /** Creates the table through the writer pool (so on the primary) and starts the threads. */
     void start(DataSource writerPool, DataSource readerPool) throws SQLException {
@@ -59,9 +66,9 @@ final class FailoverLoad {
                     ps.executeUpdate();
                     long now = System.nanoTime();
                     acknowledged.put(id, now);
-                    writes.add(new Op(now, true, false, null));
+                    writes.add(new Op(now, true, false, null, null));
                 } catch (SQLException e) {
-                    writes.add(new Op(System.nanoTime(), false, false, e.getSQLState()));
+                    writes.add(new Op(System.nanoTime(), false, false, null, e.getSQLState()));
                     pause();
                 }
             }
@@ -73,16 +80,35 @@ final class FailoverLoad {
             while (running.get()) {
                 try (Connection c = pool.getConnection()) {
                     c.setReadOnly(true);
-                    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+                    // The port names the member (all listen on 127.0.0.1): which server a pooled
+                    // connection sits on is what decides where reads land after a promotion.
+                    try (Statement s = c.createStatement();
+                         ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery(), inet_server_port()")) {
                         rs.next();
-                        reads.add(new Op(System.nanoTime(), true, rs.getBoolean(1), null));
+                        boolean standby = rs.getBoolean(1);
+                        String member = memberByPort.getOrDefault(rs.getInt(2), "port " + rs.getInt(2));
+                        reads.add(new Op(System.nanoTime(), true, standby, member, null));
                     }
                 } catch (SQLException e) {
-                    reads.add(new Op(System.nanoTime(), false, false, e.getSQLState()));
+                    reads.add(new Op(System.nanoTime(), false, false, null, e.getSQLState()));
                     pause();
                 }
             }
         }, "reader");
+    }
+
+    /**
+     * Successful reads in [from, to] answered by a standby, counted by member: the switchover
+     * targets the replica this system's reader was using.
+     */
+    Map<String, Long> replicaReadsByMember(long from, long to) {
+        Map<String, Long> counts = new TreeMap<>();
+        for (Op o : reads) {
+            if (o.ok() && o.onReplica() && o.atNanos() >= from && o.atNanos() <= to) {
+                counts.merge(o.member(), 1L, Long::sum);
+            }
+        }
+        return counts;
     }
 
     // A failing operation backs off briefly, as PatroniFailoverIT does, so an outage is not a busy loop.

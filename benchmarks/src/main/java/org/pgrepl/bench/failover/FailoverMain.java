@@ -9,20 +9,22 @@ import java.util.List;
 import org.pgrepl.infra.PatroniCluster;
 
 /**
- * The failover benchmark (issue #9): runs PatroniFailoverIT's scenario (a switchover, then a
- * SIGKILL of the leader and its restart, under 2 writers and 1 reader) on a fresh Patroni cluster
- * for pgrepl (B) and for pgjdbc's multi-host URL with a writer and a reader pool (P), and prints
- * one Markdown table: write outage, time from Patroni's election to the first write, steady-state
- * read share on replicas, failed reads, lost commits and writes refused by a standby. Progress goes
- * to stderr, the report to stdout.
+ * The failover benchmark (issue #9): runs PatroniFailoverIT's scenario (a switchover to the replica
+ * the reader was using, then a SIGKILL of the leader and its restart, under 2 writers and 1 reader)
+ * on a fresh Patroni cluster for pgrepl (B), for pgjdbc's multi-host URL with a writer and a
+ * reader pool (P), and for pgrepl with synchronous_mode off (BA), and prints one Markdown table:
+ * write outage, time from Patroni's election to the first write, steady-state read share on
+ * replicas and which members served the reads, failed reads, lost commits and writes refused by a
+ * standby. Progress goes to stderr, the report to stdout.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar org.pgrepl.bench.failover.FailoverMain [--out FILE] [--systems B,P]</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar org.pgrepl.bench.failover.FailoverMain [--out FILE] [--systems B,P,BA]</pre>
  */
 public final class FailoverMain {
     static final String USAGE = """
             usage: java -cp benchmarks/target/benchmarks.jar org.pgrepl.bench.failover.FailoverMain [options]
               --out FILE       also write the report to FILE
-              --systems B,P    run only these systems (default: B,P)
+              --systems B,P,BA run only these systems (default: B,P,BA; BA is pgrepl with
+                               synchronous_mode off)
               --help           this text
             Needs Debian packages patroni and etcd-server, and PostgreSQL; about 70 s per system.
             """;
@@ -93,7 +95,7 @@ public final class FailoverMain {
             try {
                 systems.add(FailoverSystem.valueOf(s.trim().toUpperCase(java.util.Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown system " + s + " (B or P)");
+                throw new IllegalArgumentException("unknown system " + s + " (B, P or BA)");
             }
         }
         return systems;

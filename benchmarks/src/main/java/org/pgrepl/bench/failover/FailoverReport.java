@@ -45,28 +45,32 @@ public final class FailoverReport {
                         ### Failover under Patroni: pgrepl vs pgjdbc multi-host, %s
 
                         - machine: %d cores; load average %.2f at start, %.2f at end; Java %s
-                        - PostgreSQL %s, %s, etcd; 3 members, synchronous_mode on, ttl 10 s, loop_wait 1 s; a fresh cluster per system
-                        - load: 2 writer threads (one borrow per INSERT) + 1 reader thread (borrow, setReadOnly(true), `SELECT pg_is_in_recovery()`)
+                        - PostgreSQL %s, %s, etcd; 3 members, synchronous_mode on (off for BA), ttl 10 s, loop_wait 1 s; a fresh cluster per system
+                        - load: 2 writer threads (one borrow per INSERT) + 1 reader thread (borrow, setReadOnly(true), `SELECT pg_is_in_recovery(), inet_server_port()`)
+                        - switchover to the replica that served most of the system's reads in the 1 s before it; SIGKILL of the leader (that member) after
                         """,
                 ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT)),
                 Runtime.getRuntime().availableProcessors(), loadBefore,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), System.getProperty("java.version"),
                 serverVersion, patroniVersion));
         for (FailoverSystem s : FailoverSystem.values()) {
+            if (!states.containsKey(s) && !errors.containsKey(s)) {
+                continue; // not run: --systems left it out
+            }
             sb.append("- ").append(s.name()).append(" ").append(s.label()).append(": ").append(s.configuration()).append('\n');
         }
         sb.append("""
 
-                | system | event | Patroni election ms | write outage ms | election → first write ms | steady reads on a replica | reads failed | writes failed | acknowledged commits | lost commits | 25006 (write on a standby) |
-                |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+                | system | event | Patroni election ms | write outage ms | election → first write ms | steady reads on a replica | steady reads by member | reads failed | writes failed | acknowledged commits | lost commits | 25006 (write on a standby) |
+                |---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|
                 """);
         for (EventFigures r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s %s | %s | %d | %d | %d | %.1f %% of %d | %d | %d | %d | %d | %d |%n",
+            sb.append(String.format(Locale.ROOT, "| %s %s | %s | %d | %d | %d | %.1f %% of %d | %s | %d | %d | %d | %d | %d |%n",
                     r.system().name(), r.system().label(), r.event(), r.electionMs(), r.outageMs(), r.afterElectionMs(),
-                    r.replicaSharePct(), r.steadyReads(), r.readsFailed(), r.writesFailed(), r.acknowledged(), r.lost(),
+                    r.replicaSharePct(), r.steadyReads(), r.readsByMember(), r.readsFailed(), r.writesFailed(), r.acknowledged(), r.lost(),
                     r.standbyWrites()));
         }
-        errors.forEach((s, reason) -> sb.append(String.format(Locale.ROOT, "| %s %s | did not finish: %s | | | | | | | | | |%n",
+        errors.forEach((s, reason) -> sb.append(String.format(Locale.ROOT, "| %s %s | did not finish: %s | | | | | | | | | | |%n",
                 s.name(), s.label(), reason.replace('|', '/').replace('\n', ' '))));
         sb.append('\n');
         states.forEach((s, st) -> sb.append("- ").append(s.name()).append(" failed operations by SQLState: ")

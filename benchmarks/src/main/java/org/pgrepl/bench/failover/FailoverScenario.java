@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -17,10 +19,11 @@ import java.util.stream.Stream;
 import org.pgrepl.infra.PatroniCluster;
 
 /**
- * The scenario of PatroniFailoverIT for one system on a fresh 3-member Patroni cluster in
- * synchronous mode: load for 2 s, switchover, healthy, 3 s settle, 4 s steady window; then SIGKILL
- * of the leader, its restart 2 s later, healthy, 3 s settle, 4 s steady window. Each system gets
- * its own cluster so neither inherits the other's history (rewound members, replication slots).
+ * The scenario of PatroniFailoverIT for one system on a fresh 3-member Patroni cluster
+ * (synchronous mode on, or off for BA): load for 2 s, switchover to the replica the reader was
+ * using, healthy, 3 s settle, 4 s steady window; then SIGKILL of the leader (that same member),
+ * its restart 2 s later, healthy, 3 s settle, 4 s steady window. Each system gets its own cluster
+ * so none inherits another's history (rewound members, replication slots).
  */
 final class FailoverScenario {
     /** The rows of one system, plus what the run saw that the table does not show. */
@@ -34,9 +37,11 @@ final class FailoverScenario {
     }
 
     Result run(FailoverSystem system) throws Exception {
-        log.printf("%s: starting a 3-member Patroni cluster (synchronous mode)%n", system.label());
-        try (PatroniCluster cluster = PatroniCluster.start(3, true)) {
-            FailoverLoad load = new FailoverLoad();
+        log.printf("%s: starting a 3-member Patroni cluster (synchronous mode %s)%n", system.label(),
+                system.synchronousMode() ? "on" : "off");
+        try (PatroniCluster cluster = PatroniCluster.start(3, system.synchronousMode())) {
+            FailoverLoad load = new FailoverLoad(cluster.members().stream()
+                    .collect(Collectors.toMap(PatroniCluster.Member::port, PatroniCluster.Member::name)));
             List<EventFigures.Times> times = new ArrayList<>();
             long loadStart;
             long loadEnd;
@@ -44,7 +49,7 @@ final class FailoverScenario {
                 load.start(pools.writer(), pools.reader());
                 loadStart = System.nanoTime();
                 try {
-                    script(system, cluster, times);
+                    script(system, cluster, load, times);
                 } finally {
                     // Stopped before the pools close, also when the cluster misbehaves, so no thread outlives the run.
                     load.stop();
@@ -69,18 +74,38 @@ final class FailoverScenario {
         }
     }
 
-    private void script(FailoverSystem system, PatroniCluster cluster, List<EventFigures.Times> times) throws Exception {
+    private void script(FailoverSystem system, PatroniCluster cluster, FailoverLoad load,
+                        List<EventFigures.Times> times) throws Exception {
         Thread.sleep(2000);
 
-        log.printf("%s: switchover away from %s%n", system.label(), cluster.leader());
+        // Promote the member this system's reader sits on: the case where a pool that stays on
+        // the server it first reached keeps reading from what has become the primary.
         long t0 = System.nanoTime();
-        String newLeader = cluster.switchover();
+        Map<String, Long> recent = load.replicaReadsByMember(t0 - 1_000_000_000L, t0);
+        String leader = cluster.leader();
+        String candidate = recent.entrySet().stream().filter(e -> !e.getKey().equals(leader))
+                .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+        String newLeader;
+        String why;
+        if (candidate != null) {
+            long total = recent.values().stream().mapToLong(Long::longValue).sum();
+            why = String.format(Locale.ROOT, "reader's replica: %d of %d replica reads in the last 1 s",
+                    recent.get(candidate), total);
+            log.printf("%s: switchover from %s to %s (%s)%n", system.label(), leader, candidate, why);
+            newLeader = cluster.switchover(candidate);
+        } else {
+            // No replica read just before the event: nothing to target, so Patroni chooses, and the row says so.
+            why = "no replica read in the last 1 s; Patroni's choice";
+            log.printf("%s: switchover away from %s (%s)%n", system.label(), leader, why);
+            newLeader = cluster.switchover();
+        }
         long elected = System.nanoTime();
         cluster.awaitHealthy(Duration.ofSeconds(60));
         Thread.sleep(3000);
         long steady1 = System.nanoTime();
         Thread.sleep(4000);
-        times.add(new EventFigures.Times("switchover to " + newLeader, t0, elected, steady1, System.nanoTime(), 0, 0));
+        times.add(new EventFigures.Times("switchover " + leader + " → " + newLeader + " (" + why + ")",
+                t0, elected, steady1, System.nanoTime(), 0, 0));
 
         log.printf("%s: SIGKILL of leader %s%n", system.label(), cluster.leader());
         long t1 = System.nanoTime();

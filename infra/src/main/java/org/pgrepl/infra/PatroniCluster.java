@@ -203,19 +203,48 @@ public final class PatroniCluster implements AutoCloseable {
         return awaitNewLeader(old, Duration.ofSeconds(60));
     }
 
-    /** Planned switchover to {@code candidate} (a running replica); returns when it leads. */
+    /**
+     * Planned switchover to {@code candidate} (a running replica); returns when it leads. In
+     * synchronous mode Patroni accepts only the synchronous standby as candidate; for another one,
+     * synchronous mode is off for the switchover and on again after it. Nothing acknowledged can
+     * be lost by that: a switchover shuts the old leader down cleanly, and a clean shutdown sends
+     * all of its WAL to the connected standbys first.
+     */
     public String switchover(String candidate) {
         member(candidate);
         String old = leader();
         if (candidate.equals(old)) {
             throw new IllegalArgumentException(candidate + " already leads");
         }
-        rest("POST", "/switchover", "{\"leader\":\"" + old + "\",\"candidate\":\"" + candidate + "\"}");
-        String now = awaitNewLeader(old, Duration.ofSeconds(60));
-        if (!now.equals(candidate)) {
-            throw new ClusterStartException("switchover to " + candidate + " elected " + now + " instead");
+        boolean pause = synchronousMode && !"sync_standby".equals(roles().get(candidate));
+        if (pause) {
+            setSynchronousMode(false);
         }
-        return now;
+        try {
+            String body = "{\"leader\":\"" + old + "\",\"candidate\":\"" + candidate + "\"}";
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (true) {
+                try {
+                    rest("POST", "/switchover", body);
+                    break;
+                } catch (ClusterStartException e) {
+                    // the leader takes up to a loop_wait to apply the configuration change
+                    if (!pause || !e.getMessage().contains("412") || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    sleep(200);
+                }
+            }
+            String now = awaitNewLeader(old, Duration.ofSeconds(60));
+            if (!now.equals(candidate)) {
+                throw new ClusterStartException("switchover to " + candidate + " elected " + now + " instead");
+            }
+            return now;
+        } finally {
+            if (pause) {
+                setSynchronousMode(true);
+            }
+        }
     }
 
     /** SIGKILLs the leader's Patroni and PostgreSQL; returns the old leader once another member leads. */

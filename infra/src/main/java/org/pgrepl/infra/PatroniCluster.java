@@ -69,9 +69,31 @@ public final class PatroniCluster implements AutoCloseable {
         user.own(dir);
     }
 
-    /** True when Debian's patroni and etcd are installed. */
+    /** True when everything a Patroni cluster needs is here; see {@link #missing()}. */
     public static boolean available() {
-        return Files.isExecutable(Path.of("/usr/bin/patroni")) && Files.isExecutable(Path.of("/usr/bin/etcd"));
+        return missing() == null;
+    }
+
+    /**
+     * What is missing for a Patroni cluster, in words a skipped test can print, or null: Debian's
+     * {@code patroni} and {@code etcd-server} packages, and PostgreSQL binaries with pg_basebackup
+     * and pg_rewind (a system PostgreSQL; the Maven Central bundle has neither).
+     */
+    public static String missing() {
+        if (!Files.isExecutable(Path.of("/usr/bin/patroni")) || !Files.isExecutable(Path.of("/usr/bin/etcd"))) {
+            return "needs Debian packages patroni and etcd-server";
+        }
+        PgBinaries binaries;
+        try {
+            binaries = PgBinaries.resolve(null);
+        } catch (ClusterStartException e) {
+            return "needs PostgreSQL binaries: " + e.getMessage();
+        }
+        if (!binaries.has("pg_basebackup") || !binaries.has("pg_rewind")) {
+            return "needs a PostgreSQL with pg_basebackup and pg_rewind (Debian package postgresql); "
+                    + binaries.binDir() + " (" + binaries.source() + ") has not";
+        }
+        return null;
     }
 
     /** Starts etcd and {@code count} members; returns when a leader and count-1 running replicas exist. */

@@ -57,9 +57,9 @@ public final class FailoverMain {
             System.exit(2);
             return;
         }
-        if (!PatroniCluster.available()) {
-            System.err.println("FailoverMain: needs Debian packages patroni and etcd-server"
-                    + " (/usr/bin/patroni and /usr/bin/etcd not found); nothing measured");
+        String missing = PatroniCluster.missing();
+        if (missing != null) {
+            System.err.println("FailoverMain: " + missing + "; nothing measured");
             System.exit(2);
             return;
         }

@@ -39,11 +39,11 @@ class PatroniFailoverIT {
 
     @Test
     void followsTheLeaderAndLosesNothing() throws Exception {
-        boolean installed = PatroniCluster.available();
-        if (!installed) {
-            System.out.println("SKIPPED PatroniFailoverIT: needs Debian packages patroni and etcd-server");
+        String missing = PatroniCluster.missing();
+        if (missing != null) {
+            System.out.println("SKIPPED PatroniFailoverIT: " + missing);
         }
-        assumeTrue(installed, "needs Debian packages patroni and etcd-server");
+        assumeTrue(missing == null, missing);
         try (PatroniCluster cluster = PatroniCluster.start(3, true)) {
             HikariConfig config = new HikariConfig();
             config.setJdbcUrl(cluster.pgreplUrl() + "?monitorInterval=" + INTERVAL_MS

@@ -72,7 +72,10 @@ public final class QuickStart {
             c.setReadOnly(true);
             step(5, "Replication delay on the replica serving reads:");
             printQuery(c, "SELECT inet_server_port() AS port, pg_is_in_recovery() AS in_recovery,"
-                    + " now() - pg_last_xact_replay_timestamp() AS replay_delay,"
+                    // 0 when everything received is replayed: the last replayed commit's age alone
+                    // would grow on an idle primary although the replica is not behind.
+                    + " CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN interval '0'"
+                    + " ELSE now() - pg_last_xact_replay_timestamp() END AS replication_delay,"
                     + " pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() AS caught_up");
             step(6, "A write on the read-only route is refused:");
             try (Statement s = c.createStatement()) {

@@ -238,10 +238,8 @@ public final class PatroniCluster implements AutoCloseable {
         if (candidate.equals(old)) {
             throw new IllegalArgumentException(candidate + " already leads");
         }
-        boolean pause = synchronousMode && !"sync_standby".equals(roles().get(candidate));
-        if (pause) {
-            setSynchronousMode(false);
-        }
+        boolean synchronous = synchronousMode;
+        boolean paused = false;
         try {
             String body = "{\"leader\":\"" + old + "\",\"candidate\":\"" + candidate + "\"}";
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
@@ -250,9 +248,14 @@ public final class PatroniCluster implements AutoCloseable {
                     rest("POST", "/switchover", body);
                     break;
                 } catch (ClusterStartException e) {
-                    // the leader takes up to a loop_wait to apply the configuration change
-                    if (!pause || !e.getMessage().contains("412") || System.nanoTime() > deadline) {
+                    // 412: not the synchronous standby. Once synchronous mode is off, the leader
+                    // still takes up to a loop_wait to apply it, so ask again until it has.
+                    if (!synchronous || !e.getMessage().contains("412") || System.nanoTime() > deadline) {
                         throw e;
+                    }
+                    if (!paused) {
+                        setSynchronousMode(false);
+                        paused = true;
                     }
                     sleep(200);
                 }
@@ -263,7 +266,7 @@ public final class PatroniCluster implements AutoCloseable {
             }
             return now;
         } finally {
-            if (pause) {
+            if (paused) {
                 setSynchronousMode(true);
             }
         }

@@ -113,6 +113,7 @@ class MalformedUrlTest {
         c.add(bad(H + "?readConsistency=linearizable&" + P, V, "eventual, session, process"));
         c.add(bad(H + "?followPromotion=yes&" + P, V, "followPromotion must be true or false"));
         c.add(bad(H + "?followPromotion=1&" + P, V, "followPromotion must be true or false"));
+        c.add(bad(H + "?transactionPooling=on&" + P, V, "transactionPooling must be true or false"));
         c.add(bad(H + "?readOnly=on&" + P, V, "readOnly must be true or false"));
         c.add(bad(H + "?readOnly&" + P, V, "readOnly must be true or false"));
         // durations

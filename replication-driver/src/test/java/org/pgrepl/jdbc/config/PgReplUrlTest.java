@@ -103,4 +103,16 @@ class PgReplUrlTest {
                 PgReplUrl.parse("jdbc:pgrepl://a/db?maxReplicaLagBytes=1GB", null).config().maxReplicaLagBytes()))
                 .containsExactly(2048L, 1024L * 1024 * 1024);
     }
+
+    @Test
+    void transactionPoolingTurnsServerSidePreparedStatementsOffUnlessSet() throws SQLException {
+        assertThat(PgReplUrl.parse("jdbc:pgrepl://a,b/db?transactionPooling=true", null).pgjdbcProperties()
+                .getProperty("prepareThreshold")).isEqualTo("0");
+        assertThat(PgReplUrl.parse("jdbc:pgrepl://a,b/db?transactionPooling=true&prepareThreshold=5", null)
+                .pgjdbcProperties().getProperty("prepareThreshold")).as("an explicit setting wins").isEqualTo("5");
+        assertThat(PgReplUrl.parse("jdbc:pgrepl://a,b/db", null).pgjdbcProperties().getProperty("prepareThreshold"))
+                .isNull();
+        assertThat(PgReplUrl.parse("jdbc:pgrepl://a,b/db?transactionPooling=TRUE", null).config().transactionPooling())
+                .isTrue();
+    }
 }

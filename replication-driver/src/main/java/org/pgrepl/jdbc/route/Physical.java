@@ -55,6 +55,30 @@ final class Physical implements RouteContext {
         return base.getTransactionState() != TransactionState.IDLE;
     }
 
+    /** A query of pgrepl's own on this connection. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs pgrepl's own query (a commit position, a replay check) so that it opens no transaction.
+     * With autoCommit off, pgjdbc would begin one for it: the application's next statement would
+     * then run in it, with a snapshot taken before the wait it was meant to follow (repeatable
+     * read), and a connection back in a pool would sit idle in transaction.
+     */
+    <T> T outsideTransaction(Work<T> work) throws SQLException {
+        if (conn.getAutoCommit() || inTransaction()) {
+            return work.run(conn);
+        }
+        conn.setAutoCommit(true); // no round trip: nothing is open to commit
+        try {
+            return work.run(conn);
+        } finally {
+            conn.setAutoCommit(false);
+        }
+    }
+
     /** Replays the logical session state where it differs; one int compare when nothing changed. */
     void sync(SessionState s) throws SQLException {
         if (appliedVersion == s.version) {

@@ -54,12 +54,12 @@ abstract class ReadFloor {
 
     /** Reads the primary's current WAL position: at or past this connection's last commit. */
     final void publishCommit(Physical primary) throws SQLException {
-        long lsn;
-        try (Statement s = primary.conn.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
-            rs.next();
-            lsn = Lsn.parse(rs.getString(1));
-        }
+        long lsn = primary.outsideTransaction(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+                rs.next();
+                return Lsn.parse(rs.getString(1));
+            }
+        });
         wrotePending = false;
         lastCommitLsn = Lsn.max(lastCommitLsn, lsn);
         raiseSessionFloor(lsn);
@@ -89,7 +89,7 @@ abstract class ReadFloor {
         long t0 = System.nanoTime();
         boolean ok;
         try {
-            ok = ReplicaWaiter.await(p.conn, floor, timeout);
+            ok = p.outsideTransaction(c -> ReplicaWaiter.await(c, floor, timeout));
         } catch (SQLException e) {
             throw p.translate(e);
         }

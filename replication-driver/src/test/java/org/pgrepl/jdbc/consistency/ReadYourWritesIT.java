@@ -161,6 +161,49 @@ class ReadYourWritesIT {
     }
 
     @Test
+    void repeatableReadTransactionsSeeTheWriteTheyWaitedFor() throws SQLException {
+        int stale = 0;
+        try (Connection c = DriverManager.getConnection(delayedUrl + "&readConsistency=session&readYourWritesTimeout=5s",
+                cluster.credentials())) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            for (int i = 0; i < ITERATIONS / 5; i++) {
+                long id = insert(c, i);
+                c.commit();
+                // The wait for the replica must not open the read-only transaction: its snapshot
+                // would then predate the replay it waited for.
+                if (!sees(c, id)) {
+                    stale++;
+                }
+                c.commit();
+            }
+        }
+        System.out.println("ReadYourWritesIT: repeatable read transactions, " + ITERATIONS / 5
+                + " write-then-read: " + stale + " stale reads");
+        assertThat(stale).isZero();
+    }
+
+    @Test
+    void publishingACommitPositionLeavesNoTransactionOpen() throws SQLException {
+        String app = "pgrepl-ryw-idle";
+        try (Connection c = DriverManager.getConnection(delayedUrl + "&readConsistency=process&ApplicationName=" + app,
+                cluster.credentials());
+             Connection observer = cluster.connect(cluster.primary())) {
+            c.setAutoCommit(false);
+            insert(c, 1);
+            c.commit(); // with readConsistency=process the commit's position is published at once
+            try (PreparedStatement ps = observer.prepareStatement("SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE application_name = ? AND state LIKE 'idle in transaction%'")) {
+                ps.setString(1, app);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as("pgrepl's sessions idle in transaction on the primary").isZero();
+                }
+            }
+        }
+    }
+
+    @Test
     void aCausalTokenCarriesTheWriteToAnotherConnection() throws SQLException {
         int stale = 0;
         try (Connection writer = DriverManager.getConnection(delayedUrl, cluster.credentials());

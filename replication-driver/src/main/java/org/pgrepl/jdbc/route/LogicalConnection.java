@@ -3,6 +3,7 @@ package org.pgrepl.jdbc.route;
 import java.lang.System.Logger.Level;
 import java.sql.Array;
 import java.sql.Blob;
+import java.sql.Connection;
 import java.sql.Clob;
 import java.sql.DatabaseMetaData;
 import java.sql.NClob;
@@ -17,6 +18,9 @@ import java.util.Properties;
 import java.util.concurrent.Executor;
 import org.pgrepl.jdbc.PgReplConnection;
 import org.pgrepl.jdbc.config.PgReplUrl;
+import org.pgrepl.jdbc.monitor.CausalToken;
+import org.pgrepl.jdbc.monitor.ClusterState;
+import org.pgrepl.jdbc.monitor.Lsn;
 import org.pgrepl.jdbc.monitor.MonitorRegistry;
 import org.pgrepl.jdbc.wrap.DatabaseMetaDataWrapper;
 
@@ -71,16 +75,43 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
 
     // --- session state: answered here, replayed where it differs ----------------------------
 
+    /**
+     * Runs a call on the current route's physical connection; a connection failure there is
+     * noticed (the next statement opens a fresh connection), whatever the call.
+     */
+    private <T> T onRoute(Physical.Work<T> work) throws SQLException {
+        Physical p = route();
+        try {
+            return work.run(p.conn);
+        } catch (SQLException e) {
+            throw p.translate(e);
+        }
+    }
+
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
         checkOpen();
         if (state.autoCommit == autoCommit) {
             return;
         }
+        if (autoCommit && lostTransaction != null) {
+            String host = lostTransaction;
+            lostTransaction = null; // ended here, as a failed commit ends it
+            throw lostTransactionError(host);
+        }
         Physical p = currentOrNull();
         if (p != null) {
-            p.conn.setAutoCommit(autoCommit); // commits an open transaction, as JDBC says
+            boolean committing = autoCommit && p.inTransaction();
+            try {
+                p.conn.setAutoCommit(autoCommit); // commits an open transaction, as JDBC says
+            } catch (SQLException e) {
+                throw committing && Router.isConnectionProblem(e) ? outcomeUnknown(p, e) : p.translate(e);
+            }
             p.autoCommitApplied(autoCommit);
+            if (committing) {
+                endOfTransaction(true);
+                committed(p);
+            }
         }
         state.autoCommit = autoCommit;
         state.changed();
@@ -98,6 +129,11 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
     @Override
     public void commit() throws SQLException {
         checkOpen();
+        String lost = lostTransaction;
+        if (lost != null) {
+            lostTransaction = null; // the commit fails and ends the lost transaction
+            throw lostTransactionError(lost);
+        }
         Physical p = currentOrNull();
         if (p == null) {
             if (state.autoCommit) {
@@ -108,14 +144,31 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
         try {
             p.conn.commit();
         } catch (SQLException e) {
-            throw p.translate(e);
+            throw Router.isConnectionProblem(e) ? outcomeUnknown(p, e) : p.translate(e);
         }
+        endOfTransaction(true);
         committed(p);
+    }
+
+    /**
+     * The connection failed while a commit was in flight: the server may or may not have
+     * committed, and no one can tell the application which (08007, as the SQL standard names it).
+     */
+    private SQLException outcomeUnknown(Physical p, SQLException e) {
+        p.translate(e);
+        lostTransaction = null; // reported here: the application knows, and goes on
+        return new SQLException("pgrepl: the connection to " + p.host + " failed while the commit was in flight;"
+                + " whether the transaction committed is unknown", "08007", e);
     }
 
     @Override
     public void rollback() throws SQLException {
         checkOpen();
+        if (lostTransaction != null) {
+            lostTransaction = null; // gone with its connection: nothing is left to roll back
+            endOfTransaction(false);
+            return;
+        }
         Physical p = currentOrNull();
         if (p == null) {
             if (state.autoCommit) {
@@ -126,8 +179,13 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
         try {
             p.conn.rollback();
         } catch (SQLException e) {
-            throw p.translate(e);
+            SQLException t = p.translate(e);
+            if (!Router.isConnectionProblem(e)) {
+                throw t;
+            }
+            lostTransaction = null; // rolled back by the server as the session ended
         }
+        endOfTransaction(false);
     }
 
     @Override
@@ -139,7 +197,11 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
         }
         Physical p = currentOrNull();
         if (p != null && p.inTransaction()) {
-            p.conn.setTransactionIsolation(level); // let pgjdbc refuse it inside a transaction
+            try {
+                p.conn.setTransactionIsolation(level); // let pgjdbc refuse it inside a transaction
+            } catch (SQLException e) {
+                throw p.translate(e);
+            }
         }
         state.isolation = level;
         state.changed();
@@ -148,7 +210,7 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
     @Override
     public int getTransactionIsolation() throws SQLException {
         checkOpen();
-        return state.isolation >= 0 ? state.isolation : route().conn.getTransactionIsolation();
+        return state.isolation >= 0 ? state.isolation : onRoute(Connection::getTransactionIsolation);
     }
 
     @Override
@@ -179,7 +241,11 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
         state.changed();
         Physical p = currentOrNull();
         if (p != null) {
-            p.sync(state); // applies to a statement already running, as the JDBC spec asks
+            try {
+                p.sync(state); // applies to a statement already running, as the JDBC spec asks
+            } catch (SQLException e) {
+                throw p.translate(e);
+            }
         }
     }
 
@@ -203,6 +269,18 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
                     + " pooler would carry search_path to other clients; qualify names, or set it per role"
                     + " (ALTER ROLE ... SET search_path)", "0A000");
         }
+        Physical p = currentOrNull();
+        if (p != null && p.inTransaction()) {
+            // pgjdbc sets search_path in the open transaction, so a rollback undoes it: do the same,
+            // and remember what to go back to.
+            rememberBeforeTransaction(p);
+            try {
+                p.conn.setSchema(schema);
+            } catch (SQLException e) {
+                throw p.translate(e);
+            }
+            p.schemaApplied(schema);
+        }
         state.schema = schema;
         state.changed();
     }
@@ -210,7 +288,7 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
     @Override
     public String getSchema() throws SQLException {
         checkOpen();
-        return state.schema != null ? state.schema : route().conn.getSchema();
+        return state.schema != null ? state.schema : onRoute(Connection::getSchema);
     }
 
     @Override
@@ -233,12 +311,24 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
         } else {
             next.setProperty(name, value);
         }
-        state.clientInfo = next;
-        state.changed();
+        setClientInfo(next);
     }
 
     @Override
     public void setClientInfo(Properties properties) throws SQLClientInfoException {
+        if (closed) {
+            throw new SQLClientInfoException("pgrepl: the connection is closed", "08003", null);
+        }
+        Physical p = currentOrNull();
+        if (p != null) {
+            // Applied now, where pgjdbc applies it: in an open transaction (a rollback undoes it),
+            // with pgjdbc's own warning for a name it does not know.
+            if (p.inTransaction()) {
+                rememberBeforeTransaction(p);
+            }
+            p.conn.setClientInfo(properties);
+            p.clientInfoApplied(properties);
+        }
         state.clientInfo = (Properties) properties.clone();
         state.changed();
     }
@@ -246,22 +336,67 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
     @Override
     public String getClientInfo(String name) throws SQLException {
         checkOpen();
-        if (state.clientInfo != null && state.clientInfo.containsKey(name)) {
-            return state.clientInfo.getProperty(name);
-        }
         Physical p = currentOrNull();
-        return p != null ? p.conn.getClientInfo(name) : router.url.pgjdbcProperties().getProperty(name);
+        if (p != null) {
+            p.sync(state);
+            return p.conn.getClientInfo(name);
+        }
+        if (state.clientInfo != null) {
+            // pgjdbc sets a name missing from the Properties to '' on the server
+            return state.clientInfo.getProperty(name, "ApplicationName".equals(name) ? "" : null);
+        }
+        return router.url.pgjdbcProperties().getProperty(name);
     }
 
     @Override
     public Properties getClientInfo() throws SQLException {
         checkOpen();
         Physical p = currentOrNull();
-        Properties all = p != null ? p.conn.getClientInfo() : new Properties();
+        if (p != null) {
+            p.sync(state);
+            return p.conn.getClientInfo();
+        }
+        Properties all = new Properties();
         if (state.clientInfo != null) {
             all.putAll(state.clientInfo);
         }
         return all;
+    }
+
+    // --- session state changed inside a transaction ------------------------------------------
+
+    private boolean changedInTransaction;
+    private String schemaBeforeTransaction;
+    private Properties clientInfoBeforeTransaction;
+
+    private void rememberBeforeTransaction(Physical p) {
+        if (!changedInTransaction) {
+            changedInTransaction = true;
+            schemaBeforeTransaction = state.schema;
+            try {
+                clientInfoBeforeTransaction = state.clientInfo != null ? state.clientInfo : p.conn.getClientInfo();
+            } catch (SQLException e) {
+                clientInfoBeforeTransaction = state.clientInfo;
+            }
+        }
+    }
+
+    /** A rollback undid what setSchema and setClientInfo did in the transaction: so does the logical state. */
+    private void endOfTransaction(boolean committed) {
+        if (!changedInTransaction) {
+            return;
+        }
+        changedInTransaction = false;
+        if (!committed) {
+            state.schema = schemaBeforeTransaction;
+            state.clientInfo = clientInfoBeforeTransaction;
+            state.changed();
+            for (Physical p : physicals()) {
+                p.forgetSessionSettings();
+            }
+        }
+        schemaBeforeTransaction = null;
+        clientInfoBeforeTransaction = null;
     }
 
     @Override
@@ -281,12 +416,17 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
 
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
-        return new DatabaseMetaDataWrapper(this, route().conn.getMetaData());
+        Physical p = route();
+        try {
+            return new DatabaseMetaDataWrapper(this, p.conn.getMetaData(), p);
+        } catch (SQLException e) {
+            throw p.translate(e);
+        }
     }
 
     @Override
     public String nativeSQL(String sql) throws SQLException {
-        return route().conn.nativeSQL(sql);
+        return onRoute(c -> c.nativeSQL(sql));
     }
 
     @Override
@@ -300,60 +440,73 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
     public void clearWarnings() throws SQLException {
         checkOpen();
         for (Physical p : physicals()) {
-            p.conn.clearWarnings();
+            if (!p.broken) {
+                p.conn.clearWarnings();
+            }
         }
     }
 
     @Override
     public Savepoint setSavepoint() throws SQLException {
-        return route().conn.setSavepoint();
+        return onRoute(Connection::setSavepoint);
     }
 
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
-        return route().conn.setSavepoint(name);
+        return onRoute(c -> c.setSavepoint(name));
     }
 
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
-        route().conn.rollback(savepoint);
+        onRoute(c -> {
+            c.rollback(savepoint);
+            return null;
+        });
     }
 
     @Override
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-        route().conn.releaseSavepoint(savepoint);
+        onRoute(c -> {
+            c.releaseSavepoint(savepoint);
+            return null;
+        });
     }
 
     @Override
     public Clob createClob() throws SQLException {
-        return route().conn.createClob();
+        return onRoute(Connection::createClob);
     }
 
     @Override
     public Blob createBlob() throws SQLException {
-        return route().conn.createBlob();
+        return onRoute(Connection::createBlob);
     }
 
     @Override
     public NClob createNClob() throws SQLException {
-        return route().conn.createNClob();
+        return onRoute(Connection::createNClob);
     }
 
     @Override
     public SQLXML createSQLXML() throws SQLException {
-        return route().conn.createSQLXML();
+        return onRoute(Connection::createSQLXML);
     }
 
     @Override
     public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
-        return route().conn.createArrayOf(typeName, elements);
+        return onRoute(c -> c.createArrayOf(typeName, elements));
     }
 
     @Override
     public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
-        return route().conn.createStruct(typeName, attributes);
+        return onRoute(c -> c.createStruct(typeName, attributes));
     }
 
+    /**
+     * Checks the current route's connection (opening it if needed) within {@code timeout}; no
+     * read-floor wait (it validates a connection, it reads nothing), and a connection found dead
+     * is dropped, so the next statement opens a fresh one.
+     */
     @Override
     public boolean isValid(int timeout) throws SQLException {
         if (timeout < 0) {
@@ -362,12 +515,18 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
         if (closed) {
             return false;
         }
+        Physical p;
         try {
-            return route().conn.isValid(timeout);
+            p = route(0, false);
         } catch (SQLException e) {
             LOG.log(Level.DEBUG, () -> "isValid: route cannot be opened: " + e.getMessage());
             return false;
         }
+        boolean valid = p.conn.isValid(timeout);
+        if (!valid) {
+            connectionFailed(p, new SQLException("isValid found the connection dead", "08006"));
+        }
+        return valid;
     }
 
     @Override
@@ -376,12 +535,50 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
             return iface.cast(this);
         }
         Physical p = route();
+        if (p == primary && !p.readOnlySession) {
+            // COPY, large objects, anything done on pgjdbc's connection may write unseen by pgrepl
+            primaryUnwrapped = true;
+        }
         return iface.isInstance(p.conn) ? iface.cast(p.conn) : p.conn.unwrap(iface);
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) {
         return iface.isInstance(this) || iface.isAssignableFrom(org.postgresql.jdbc.PgConnection.class);
+    }
+
+    public String currentHost() {
+        Physical p = currentOrNull();
+        return p == null ? null : p.host.toString();
+    }
+
+    public String causalToken() throws SQLException {
+        checkOpen();
+        if (wrotePending || primaryUnwrapped) {
+            Physical p = primary;
+            if (p != null && !p.broken) {
+                takePrimaryPosition(p);
+            } else {
+                takePrimaryPosition(primaryForFloor());
+            }
+        }
+        if (lastCommitLsn == Lsn.NONE) {
+            return null;
+        }
+        ClusterState s = router.state();
+        return new CausalToken(s.systemIdentifier(), s.timeline(), lastCommitLsn).toString();
+    }
+
+    public void requireCausalToken(String token) throws SQLException {
+        checkOpen();
+        CausalToken t = CausalToken.parse(token);
+        ClusterState s = router.state();
+        if (s.systemIdentifier() != 0 && t.systemIdentifier() != s.systemIdentifier()) {
+            throw new SQLException("pgrepl: causal token from another cluster (system identifier "
+                    + Long.toUnsignedString(t.systemIdentifier()) + ", this cluster's is "
+                    + Long.toUnsignedString(s.systemIdentifier()) + ")", CausalToken.INVALID);
+        }
+        requireToken(t, s.timeline());
     }
 
     @Override

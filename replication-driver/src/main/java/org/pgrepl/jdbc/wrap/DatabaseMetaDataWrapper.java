@@ -7,14 +7,22 @@ import java.sql.SQLException;
 /** pgjdbc's {@link DatabaseMetaData} whose {@code getConnection()} returns the logical connection. */
 public final class DatabaseMetaDataWrapper extends DelegatingDatabaseMetaData {
     private final Connection logical;
+    private final RouteContext route;
 
     /**
      * @param logical  the logical connection
      * @param metaData pgjdbc's metadata of the physical connection in use
+     * @param route    the route of that connection (its failures are noticed there)
      */
-    public DatabaseMetaDataWrapper(Connection logical, DatabaseMetaData metaData) {
+    public DatabaseMetaDataWrapper(Connection logical, DatabaseMetaData metaData, RouteContext route) {
         super(metaData);
         this.logical = logical;
+        this.route = route;
+    }
+
+    @Override
+    protected SQLException translate(SQLException e) {
+        return route.translate(e);
     }
 
     @Override

@@ -333,30 +333,28 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
         state.changed();
     }
 
+    /**
+     * What the application set wins (pgjdbc keeps its own copy, which a rollback leaves behind the
+     * server's); a name missing from what was set is '' for ApplicationName, as pgjdbc sets it.
+     */
     @Override
     public String getClientInfo(String name) throws SQLException {
         checkOpen();
-        Physical p = currentOrNull();
-        if (p != null) {
-            p.sync(state);
-            return p.conn.getClientInfo(name);
-        }
         if (state.clientInfo != null) {
-            // pgjdbc sets a name missing from the Properties to '' on the server
             return state.clientInfo.getProperty(name, "ApplicationName".equals(name) ? "" : null);
         }
-        return router.url.pgjdbcProperties().getProperty(name);
+        Physical p = currentOrNull();
+        return p != null ? p.conn.getClientInfo(name) : router.url.pgjdbcProperties().getProperty(name);
     }
 
     @Override
     public Properties getClientInfo() throws SQLException {
         checkOpen();
         Physical p = currentOrNull();
-        if (p != null) {
-            p.sync(state);
-            return p.conn.getClientInfo();
-        }
         Properties all = new Properties();
+        if (p != null) {
+            all.putAll(p.conn.getClientInfo());
+        }
         if (state.clientInfo != null) {
             all.putAll(state.clientInfo);
         }
@@ -374,7 +372,10 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
             changedInTransaction = true;
             schemaBeforeTransaction = state.schema;
             try {
-                clientInfoBeforeTransaction = state.clientInfo != null ? state.clientInfo : p.conn.getClientInfo();
+                // a copy: pgjdbc hands out its own Properties object, which the change would alter
+                Properties before = new Properties();
+                before.putAll(state.clientInfo != null ? state.clientInfo : p.conn.getClientInfo());
+                clientInfoBeforeTransaction = before;
             } catch (SQLException e) {
                 clientInfoBeforeTransaction = state.clientInfo;
             }

@@ -53,18 +53,34 @@ abstract class Routes extends Lifecycle implements RouteSource {
     }
 
     /**
-     * @param queryTimeoutSeconds the statement's bound on pgrepl's waits (0: none)
-     * @param forWork false for {@code isValid}: no lost-transaction check and no read-floor wait
+     * The current route's connection for a statement being created: opened (so a wrong password
+     * or an unreachable host fails here, as with pgjdbc), but the read floor is waited for when
+     * the statement executes, within that execution's bounds.
      */
+    final Physical routeForCreation() throws SQLException {
+        return route(0, true, false);
+    }
+
     final Physical route(int queryTimeoutSeconds, boolean forWork) throws SQLException {
+        return route(queryTimeoutSeconds, forWork, forWork);
+    }
+
+    /**
+     * @param queryTimeoutSeconds the statement's bound on pgrepl's waits (0: none)
+     * @param checkLost false for {@code isValid}: a lost transaction does not make a connection invalid
+     * @param awaitFloor false where nothing is read yet: no read-floor wait
+     */
+    private Physical route(int queryTimeoutSeconds, boolean checkLost, boolean awaitFloor) throws SQLException {
         lock.lock();
         try {
             checkOpen();
-            if (forWork) {
+            if (checkLost) {
                 checkLostTransaction();
+            }
+            if (awaitFloor) {
                 waitCancelled = false;
             }
-            Physical p = readOnly ? readRoute(waitBound(queryTimeoutSeconds), forWork) : writeRoute();
+            Physical p = readOnly ? readRoute(waitBound(queryTimeoutSeconds), awaitFloor) : writeRoute();
             try {
                 p.sync(state);
             } catch (SQLException e) {

@@ -24,7 +24,7 @@ abstract class StatementFactory extends Routes implements java.sql.Connection {
     }
 
     private Statement statement(StatementRecipe<Statement> recipe) throws SQLException {
-        Physical p = route();
+        Physical p = routeForCreation();
         try {
             return new StatementWrapper(this, p, recipe.create(p.conn), recipe);
         } catch (SQLException e) {
@@ -33,7 +33,7 @@ abstract class StatementFactory extends Routes implements java.sql.Connection {
     }
 
     private PreparedStatement prepared(StatementRecipe<PreparedStatement> recipe) throws SQLException {
-        Physical p = route();
+        Physical p = routeForCreation();
         try {
             return new PreparedStatementWrapper(this, p, recipe.create(p.conn), recipe);
         } catch (SQLException e) {
@@ -42,7 +42,7 @@ abstract class StatementFactory extends Routes implements java.sql.Connection {
     }
 
     private CallableStatement callable(StatementRecipe<CallableStatement> recipe) throws SQLException {
-        Physical p = route();
+        Physical p = routeForCreation();
         try {
             return new CallableStatementWrapper(this, p, recipe.create(p.conn), recipe);
         } catch (SQLException e) {

@@ -46,7 +46,7 @@ class ReadFloorIT {
             s.execute("ALTER SYSTEM SET recovery_min_apply_delay = '5ms'");
             s.execute("SELECT pg_reload_conf()");
         }
-        url = cluster.pgreplUrl() + "?monitorInterval=200ms&readYourWritesTimeout=2s";
+        url = cluster.pgreplUrl() + "?monitorInterval=200ms";
     }
 
     @AfterAll
@@ -55,7 +55,8 @@ class ReadFloorIT {
     }
 
     private static Connection open(String params) throws SQLException {
-        return DriverManager.getConnection(url + params, cluster.credentials());
+        String timeout = params.contains("readYourWritesTimeout") ? "" : "&readYourWritesTimeout=2s";
+        return DriverManager.getConnection(url + timeout + params, cluster.credentials());
     }
 
     private static int count(Connection c, String tag) throws SQLException {

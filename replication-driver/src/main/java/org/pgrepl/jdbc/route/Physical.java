@@ -191,7 +191,11 @@ final class Physical implements RouteContext {
                     + (readOnlySession ? "the primary " : "replica ") + host + "]";
             // Same SQLState, vendor code and class, the original kept as the cause.
             if (e instanceof BatchUpdateException b) {
-                return new BatchUpdateException(message, state, e.getErrorCode(), b.getLargeUpdateCounts(), e);
+                BatchUpdateException routed = new BatchUpdateException(message, state, e.getErrorCode(),
+                        b.getLargeUpdateCounts(), e);
+                // pgjdbc puts the server's error on the next-exception chain ("Call getNextException").
+                routed.setNextException(b.getNextException());
+                return routed;
             }
             if (e instanceof PSQLException pe) {
                 return new RoutedPSQLException(message, pe);

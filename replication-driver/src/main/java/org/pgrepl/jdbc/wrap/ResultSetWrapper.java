@@ -1,10 +1,15 @@
 package org.pgrepl.jdbc.wrap;
 
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** A pgjdbc {@link ResultSet} whose {@code getStatement()} returns the logical statement. */
+/**
+ * A pgjdbc {@link ResultSet} whose {@code getStatement()} returns the logical statement; a
+ * refcursor read from it ({@code getObject}) is wrapped too, so its
+ * {@code getStatement().getConnection()} is the logical connection.
+ */
 public final class ResultSetWrapper extends DelegatingResultSet {
     private final Statement owner;
 
@@ -21,6 +26,49 @@ public final class ResultSetWrapper extends DelegatingResultSet {
     public Statement getStatement() throws SQLException {
         resultSet.getStatement(); // throws when closed
         return owner;
+    }
+
+    @Override
+    public Object getObject(int column) throws SQLException {
+        return nested(resultSet.getObject(column));
+    }
+
+    @Override
+    public Object getObject(String column) throws SQLException {
+        return nested(resultSet.getObject(column));
+    }
+
+    @Override
+    public Object getObject(int column, java.util.Map<String, Class<?>> map) throws SQLException {
+        return nested(resultSet.getObject(column, map));
+    }
+
+    @Override
+    public Object getObject(String column, java.util.Map<String, Class<?>> map) throws SQLException {
+        return nested(resultSet.getObject(column, map));
+    }
+
+    @Override
+    public <T> T getObject(int column, Class<T> type) throws SQLException {
+        T value = resultSet.getObject(column, type);
+        // Only where the caller asked for an interface the wrapper implements (ResultSet, Object).
+        return type.isAssignableFrom(ResultSetWrapper.class) ? type.cast(nested(value)) : value;
+    }
+
+    @Override
+    public <T> T getObject(String column, Class<T> type) throws SQLException {
+        T value = resultSet.getObject(column, type);
+        // Only where the caller asked for an interface the wrapper implements (ResultSet, Object).
+        return type.isAssignableFrom(ResultSetWrapper.class) ? type.cast(nested(value)) : value;
+    }
+
+    /** A refcursor's result set, wrapped like this one; any other value as it is. */
+    private Object nested(Object value) throws SQLException {
+        if (!(value instanceof ResultSet rs) || value instanceof ResultSetWrapper || owner == null) {
+            return value;
+        }
+        Connection logical = owner.getConnection();
+        return new ResultSetWrapper(DriverStatementView.of(logical, rs.getStatement()), rs);
     }
 
     @Override

@@ -180,6 +180,11 @@ def gen(cls, iface, parent):
             "    /** Turns a failure into the exception the caller sees (a broken connection is noticed). */",
             "    protected abstract SQLException translate(SQLException e);", "",
         ]
+    if simple == "DatabaseMetaData":
+        lines += [
+            "    /** Wraps a metadata ResultSet, so its statement's connection is the logical one. */",
+            "    protected abstract ResultSet wrapResultSet(ResultSet rs) throws SQLException;", "",
+        ]
     seen = set()
     for generic, ret, name, types, throws in methods(iface):
         key = (name, tuple(types))
@@ -194,7 +199,7 @@ def gen(cls, iface, parent):
         lines.append("    public %s%s %s(%s)%s {" % (generic, ret, name, params, thr))
         is_exec = name.startswith("execute") and simple in ("Statement", "PreparedStatement", "CallableStatement")
         body = call
-        if ret == "ResultSet" and simple != "ResultSet" and simple != "DatabaseMetaData":
+        if ret == "ResultSet" and simple != "ResultSet":
             body = "wrapResultSet(%s)" % call
         stmt = ("return %s;" % body) if ret != "void" else ("%s;" % body)
         is_batch = name in ("executeBatch", "executeLargeBatch")

@@ -2,9 +2,13 @@ package org.pgrepl.jdbc.wrap;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 
-/** pgjdbc's {@link DatabaseMetaData} whose {@code getConnection()} returns the logical connection. */
+/**
+ * pgjdbc's {@link DatabaseMetaData} whose {@code getConnection()} returns the logical connection,
+ * and whose result sets' {@code getStatement().getConnection()} does too.
+ */
 public final class DatabaseMetaDataWrapper extends DelegatingDatabaseMetaData {
     private final Connection logical;
     private final RouteContext route;
@@ -23,6 +27,12 @@ public final class DatabaseMetaDataWrapper extends DelegatingDatabaseMetaData {
     @Override
     protected SQLException translate(SQLException e) {
         return route.translate(e);
+    }
+
+    /** A metadata result set, shown with pgjdbc's own statement behind it bound to the logical connection. */
+    @Override
+    protected ResultSet wrapResultSet(ResultSet rs) throws SQLException {
+        return rs == null ? null : new ResultSetWrapper(DriverStatementView.of(logical, rs.getStatement(), route), rs, route);
     }
 
     @Override

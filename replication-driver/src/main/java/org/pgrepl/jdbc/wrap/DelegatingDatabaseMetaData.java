@@ -22,6 +22,9 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     /** Turns a failure into the exception the caller sees (a broken connection is noticed). */
     protected abstract SQLException translate(SQLException e);
 
+    /** Wraps a metadata ResultSet, so its statement's connection is the logical one. */
+    protected abstract ResultSet wrapResultSet(ResultSet rs) throws SQLException;
+
     @Override
     public boolean allProceduresAreCallable() throws SQLException {
         try {
@@ -1079,7 +1082,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getProcedures(String p0, String p1, String p2) throws SQLException {
         try {
-            return metaData.getProcedures(p0, p1, p2);
+            return wrapResultSet(metaData.getProcedures(p0, p1, p2));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1088,7 +1091,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getProcedureColumns(String p0, String p1, String p2, String p3) throws SQLException {
         try {
-            return metaData.getProcedureColumns(p0, p1, p2, p3);
+            return wrapResultSet(metaData.getProcedureColumns(p0, p1, p2, p3));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1097,7 +1100,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getTables(String p0, String p1, String p2, String[] p3) throws SQLException {
         try {
-            return metaData.getTables(p0, p1, p2, p3);
+            return wrapResultSet(metaData.getTables(p0, p1, p2, p3));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1106,7 +1109,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getSchemas() throws SQLException {
         try {
-            return metaData.getSchemas();
+            return wrapResultSet(metaData.getSchemas());
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1115,7 +1118,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getCatalogs() throws SQLException {
         try {
-            return metaData.getCatalogs();
+            return wrapResultSet(metaData.getCatalogs());
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1124,7 +1127,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getTableTypes() throws SQLException {
         try {
-            return metaData.getTableTypes();
+            return wrapResultSet(metaData.getTableTypes());
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1133,7 +1136,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getColumns(String p0, String p1, String p2, String p3) throws SQLException {
         try {
-            return metaData.getColumns(p0, p1, p2, p3);
+            return wrapResultSet(metaData.getColumns(p0, p1, p2, p3));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1142,7 +1145,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getColumnPrivileges(String p0, String p1, String p2, String p3) throws SQLException {
         try {
-            return metaData.getColumnPrivileges(p0, p1, p2, p3);
+            return wrapResultSet(metaData.getColumnPrivileges(p0, p1, p2, p3));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1151,7 +1154,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getTablePrivileges(String p0, String p1, String p2) throws SQLException {
         try {
-            return metaData.getTablePrivileges(p0, p1, p2);
+            return wrapResultSet(metaData.getTablePrivileges(p0, p1, p2));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1160,7 +1163,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getBestRowIdentifier(String p0, String p1, String p2, int p3, boolean p4) throws SQLException {
         try {
-            return metaData.getBestRowIdentifier(p0, p1, p2, p3, p4);
+            return wrapResultSet(metaData.getBestRowIdentifier(p0, p1, p2, p3, p4));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1169,7 +1172,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getVersionColumns(String p0, String p1, String p2) throws SQLException {
         try {
-            return metaData.getVersionColumns(p0, p1, p2);
+            return wrapResultSet(metaData.getVersionColumns(p0, p1, p2));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1178,7 +1181,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getPrimaryKeys(String p0, String p1, String p2) throws SQLException {
         try {
-            return metaData.getPrimaryKeys(p0, p1, p2);
+            return wrapResultSet(metaData.getPrimaryKeys(p0, p1, p2));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1187,7 +1190,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getImportedKeys(String p0, String p1, String p2) throws SQLException {
         try {
-            return metaData.getImportedKeys(p0, p1, p2);
+            return wrapResultSet(metaData.getImportedKeys(p0, p1, p2));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1196,7 +1199,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getExportedKeys(String p0, String p1, String p2) throws SQLException {
         try {
-            return metaData.getExportedKeys(p0, p1, p2);
+            return wrapResultSet(metaData.getExportedKeys(p0, p1, p2));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1205,7 +1208,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getCrossReference(String p0, String p1, String p2, String p3, String p4, String p5) throws SQLException {
         try {
-            return metaData.getCrossReference(p0, p1, p2, p3, p4, p5);
+            return wrapResultSet(metaData.getCrossReference(p0, p1, p2, p3, p4, p5));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1214,7 +1217,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getTypeInfo() throws SQLException {
         try {
-            return metaData.getTypeInfo();
+            return wrapResultSet(metaData.getTypeInfo());
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1223,7 +1226,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getIndexInfo(String p0, String p1, String p2, boolean p3, boolean p4) throws SQLException {
         try {
-            return metaData.getIndexInfo(p0, p1, p2, p3, p4);
+            return wrapResultSet(metaData.getIndexInfo(p0, p1, p2, p3, p4));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1340,7 +1343,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getUDTs(String p0, String p1, String p2, int[] p3) throws SQLException {
         try {
-            return metaData.getUDTs(p0, p1, p2, p3);
+            return wrapResultSet(metaData.getUDTs(p0, p1, p2, p3));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1385,7 +1388,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getSuperTypes(String p0, String p1, String p2) throws SQLException {
         try {
-            return metaData.getSuperTypes(p0, p1, p2);
+            return wrapResultSet(metaData.getSuperTypes(p0, p1, p2));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1394,7 +1397,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getSuperTables(String p0, String p1, String p2) throws SQLException {
         try {
-            return metaData.getSuperTables(p0, p1, p2);
+            return wrapResultSet(metaData.getSuperTables(p0, p1, p2));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1403,7 +1406,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getAttributes(String p0, String p1, String p2, String p3) throws SQLException {
         try {
-            return metaData.getAttributes(p0, p1, p2, p3);
+            return wrapResultSet(metaData.getAttributes(p0, p1, p2, p3));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1502,7 +1505,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getSchemas(String p0, String p1) throws SQLException {
         try {
-            return metaData.getSchemas(p0, p1);
+            return wrapResultSet(metaData.getSchemas(p0, p1));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1529,7 +1532,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getClientInfoProperties() throws SQLException {
         try {
-            return metaData.getClientInfoProperties();
+            return wrapResultSet(metaData.getClientInfoProperties());
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1538,7 +1541,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getFunctions(String p0, String p1, String p2) throws SQLException {
         try {
-            return metaData.getFunctions(p0, p1, p2);
+            return wrapResultSet(metaData.getFunctions(p0, p1, p2));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1547,7 +1550,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getFunctionColumns(String p0, String p1, String p2, String p3) throws SQLException {
         try {
-            return metaData.getFunctionColumns(p0, p1, p2, p3);
+            return wrapResultSet(metaData.getFunctionColumns(p0, p1, p2, p3));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -1556,7 +1559,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     @Override
     public ResultSet getPseudoColumns(String p0, String p1, String p2, String p3) throws SQLException {
         try {
-            return metaData.getPseudoColumns(p0, p1, p2, p3);
+            return wrapResultSet(metaData.getPseudoColumns(p0, p1, p2, p3));
         } catch (SQLException e) {
             throw translate(e);
         }

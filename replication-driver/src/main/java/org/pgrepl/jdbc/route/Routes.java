@@ -395,7 +395,23 @@ abstract class Routes extends Lifecycle implements RouteSource {
         }
         wrotePending = true;
         if (router.config.readConsistency() == ReadConsistency.PROCESS) {
-            takePrimaryPosition(p); // the next borrower of the pool may be another connection: publish now
+            // The next borrower of the pool may be another connection: publish now. The work
+            // itself has committed: a session lost before its position was read must not turn
+            // into a failure of that work (the application would retry a committed write).
+            try {
+                takePrimaryPosition(p);
+            } catch (SQLException e) {
+                if (!Router.isConnectionProblem(e)) {
+                    throw e;
+                }
+                try {
+                    takePrimaryPosition(primaryForFloor()); // a fresh session: any later position covers it
+                } catch (SQLException again) {
+                    LOG.log(Level.DEBUG, () -> "commit position not published (" + again.getSQLState()
+                            + "); this connection's next replica read takes it");
+                    wrotePending = true;
+                }
+            }
         }
     }
 

@@ -40,6 +40,8 @@ final class Cluster {
     private static final Map<String, Cluster> CLUSTERS = new HashMap<>();
     /** Process-wide read floors by sorted hosts and database: a long per cluster, kept for the JVM's life. */
     private static final Map<String, AtomicLong> FLOORS = new ConcurrentHashMap<>();
+    /** Open connections per floor key whose primary was handed out through {@code unwrap} ({@code process}). */
+    private static final Map<String, AtomicInteger> UNWRAPPED = new ConcurrentHashMap<>();
 
     final String key;
     final String displayName;
@@ -51,6 +53,12 @@ final class Cluster {
     final ClusterStats stats = new ClusterStats();
     /** Highest commit position any connection to these hosts and database in this JVM has seen ({@code process}). */
     final AtomicLong processFloor;
+    /**
+     * Open connections of these hosts and database whose primary connection the application holds
+     * through {@code unwrap} (COPY, large objects): they may commit at any moment unseen, so while
+     * there are any, a {@code process} read takes the primary's position itself.
+     */
+    final AtomicInteger unwrappedPrimaries;
     /** The most recently opened connection's URL: the monitor logs in with its credentials. */
     private volatile PgReplUrl latest;
     /** This cluster's JMX name while registered, else null. */
@@ -62,6 +70,7 @@ final class Cluster {
         this.hosts = List.copyOf(url.hosts());
         this.latest = url;
         this.processFloor = FLOORS.computeIfAbsent(ClusterKeys.floorKey(url), k -> new AtomicLong(Lsn.NONE));
+        this.unwrappedPrimaries = UNWRAPPED.computeIfAbsent(ClusterKeys.floorKey(url), k -> new AtomicInteger());
         this.health = new HostHealth[hosts.size()];
         this.openReplicaConnections = new AtomicInteger[hosts.size()];
         for (int i = 0; i < hosts.size(); i++) {

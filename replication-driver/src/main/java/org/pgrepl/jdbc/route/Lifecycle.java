@@ -20,6 +20,8 @@ abstract class Lifecycle extends ReadFloor {
     /** The connection serving the read-only route: a replica's, or {@link #primary} in fallback. */
     volatile Physical readPhysical;
     volatile boolean closed;
+    /** close() and abort() may race from two threads: one of them ends the connection. */
+    private final java.util.concurrent.atomic.AtomicBoolean ending = new java.util.concurrent.atomic.AtomicBoolean();
     /**
      * The host whose connection failed while a transaction was open on it, until {@code rollback()}
      * or {@code commit()}: a later statement must not silently start a new transaction that the
@@ -86,11 +88,18 @@ abstract class Lifecycle extends ReadFloor {
 
     /** Closes both physical connections and releases the cluster's monitor. */
     public void close() {
-        if (closed) {
+        if (!ending.compareAndSet(false, true)) {
             return;
         }
         closed = true;
         dropAll();
+        released();
+    }
+
+    private void released() {
+        if (primaryUnwrapped && router.config.readConsistency() == org.pgrepl.jdbc.config.ReadConsistency.PROCESS) {
+            router.cluster.unwrappedPrimaries.decrementAndGet();
+        }
         lease.close();
     }
 
@@ -99,7 +108,7 @@ abstract class Lifecycle extends ReadFloor {
         if (executor == null) {
             throw new SQLException("pgrepl: abort needs an executor", "22023");
         }
-        if (closed) {
+        if (!ending.compareAndSet(false, true)) {
             return;
         }
         closed = true;
@@ -111,7 +120,7 @@ abstract class Lifecycle extends ReadFloor {
         }
         primary = null;
         readPhysical = null;
-        lease.close();
+        released();
     }
 
     public boolean isClosed() {

@@ -538,7 +538,12 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
         Physical p = route();
         if (p == primary && !p.readOnlySession) {
             // COPY, large objects, anything done on pgjdbc's connection may write unseen by pgrepl
-            primaryUnwrapped = true;
+            if (!primaryUnwrapped) {
+                primaryUnwrapped = true;
+                if (router.config.readConsistency() == org.pgrepl.jdbc.config.ReadConsistency.PROCESS) {
+                    router.cluster.unwrappedPrimaries.incrementAndGet(); // until this connection closes
+                }
+            }
         }
         return iface.isInstance(p.conn) ? iface.cast(p.conn) : p.conn.unwrap(iface);
     }

@@ -49,7 +49,9 @@ abstract class ReadFloor {
         if (c == ReadConsistency.EVENTUAL) {
             return floor;
         }
-        if (wrotePending || primaryReadPending || primaryUnwrapped) {
+        boolean unseenWrites = primaryUnwrapped
+                || (c == ReadConsistency.PROCESS && router.cluster.unwrappedPrimaries.get() > 0);
+        if (wrotePending || primaryReadPending || unseenWrites) {
             try {
                 takePrimaryPosition(primaryForFloor());
             } catch (SQLException e) {

@@ -153,9 +153,25 @@ final class FaultSteps {
      * serves a read of some fresh connection among a few.
      */
     void otherConnectionsRead() throws Exception {
-        Set<Integer> expected = healthyReplicaPorts();
-        Set<Integer> served = new LinkedHashSet<>();
         String app = m.appName() + "-other";
+        Set<Integer> expected;
+        // The monitor lives while a connection of its cluster is open (and its MBean with it): the
+        // connection under test may be closed by now, so one more holds it while the others read.
+        try (Connection keeper = DriverManager.getConnection(m.url("eventual", app), m.credentials())) {
+            keeper.setReadOnly(true);
+            try (Statement s = keeper.createStatement()) {
+                s.executeQuery("SELECT 1").close();
+            } catch (SQLException e) {
+                // a failure here is the reads' business below
+            }
+            expected = healthyReplicaPorts();
+            otherConnectionsRead(expected, app);
+        }
+        m.checkNoSessions(app, "closing the other connections");
+    }
+
+    private void otherConnectionsRead(Set<Integer> expected, String app) throws Exception {
+        Set<Integer> served = new LinkedHashSet<>();
         List<String> outcomes = new ArrayList<>();
         long deadline = System.nanoTime() + 4_000_000_000L;
         for (int i = 0; i < 12 && !served.containsAll(expected) && System.nanoTime() < deadline; i++) {
@@ -178,11 +194,23 @@ final class FaultSteps {
             throw m.trail.violated(6, "replica(s) on port " + missing + " that the monitor sees healthy served none of "
                     + outcomes.size() + " reads of fresh connections (served: " + outcomes + ")");
         }
-        m.checkNoSessions(app, "closing the other connections");
     }
 
     /** The real ports of the replicas the monitor reports as REPLICA. */
     private Set<Integer> healthyReplicaPorts() throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return healthyReplicaPortsNow();
+            } catch (IllegalStateException e) {
+                if (attempt >= 30) {
+                    throw e;
+                }
+                Thread.sleep(100); // the monitor's first cycle may not have reported yet
+            }
+        }
+    }
+
+    private Set<Integer> healthyReplicaPortsNow() throws Exception {
         MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
         Set<Integer> ports = new LinkedHashSet<>();
         for (ObjectName n : mbs.queryNames(new ObjectName("org.pgrepl:type=Cluster,*"), null)) {

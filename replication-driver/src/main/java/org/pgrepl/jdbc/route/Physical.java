@@ -50,6 +50,7 @@ final class Physical implements RouteContext {
         this.host = host;
         this.hostIndex = hostIndex;
         this.readRoute = readRoute;
+        owner.router.cluster.opened(this);
     }
 
     /** True when a transaction is open here: autoCommit off and a statement ran since commit/rollback. */
@@ -234,6 +235,7 @@ final class Physical implements RouteContext {
     }
 
     void closeQuietly() {
+        owner.router.cluster.closed(this);
         try {
             conn.close();
         } catch (SQLException ignored) {
@@ -242,6 +244,7 @@ final class Physical implements RouteContext {
     }
 
     void abort(java.util.concurrent.Executor executor) {
+        owner.router.cluster.closed(this);
         try {
             conn.abort(executor);
         } catch (SQLException | RuntimeException ignored) {

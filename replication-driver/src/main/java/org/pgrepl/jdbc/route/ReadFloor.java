@@ -155,8 +155,7 @@ abstract class ReadFloor {
             throw p.translate(e);
         }
         long micros = (System.nanoTime() - t0) / 1000;
-        router.cluster.stats.readYourWritesWaits.increment();
-        router.cluster.stats.readYourWritesWaitMicros.add(micros);
+        router.cluster.stats.readYourWritesWait(outcome == ReplicaWaiter.Outcome.REACHED, micros * 1000);
         LOG.log(Level.DEBUG, () -> "replica " + p.host + " waited " + micros + " us for " + Lsn.format(floor)
                 + ": " + outcome);
         switch (outcome) {

@@ -11,6 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.pgrepl.jdbc.config.PgReplUrl;
 import org.pgrepl.jdbc.config.ReadConsistency;
 import org.pgrepl.jdbc.config.ReadFallback;
+import org.pgrepl.jdbc.metrics.RouteReason;
 import org.pgrepl.jdbc.monitor.ClusterState;
 import org.pgrepl.jdbc.monitor.HostState;
 import org.pgrepl.jdbc.monitor.Lsn;
@@ -36,6 +37,8 @@ abstract class Routes extends Lifecycle implements RouteSource {
     private volatile boolean waitCancelled;
     /** A replica whose connection just failed: the one retry of a read goes elsewhere when it can. */
     private int excludeOnce = -1;
+    /** Why the last route went where it did, for the route counters. */
+    volatile RouteReason routeReason = RouteReason.WRITE;
 
     Routes(PgReplUrl url, Cluster cluster, MonitorRegistry.Lease lease) {
         super(new Router(url, cluster, lease.monitor()), lease);
@@ -141,7 +144,7 @@ abstract class Routes extends Lifecycle implements RouteSource {
         if (w.readOnlySession) {
             w.setReadOnlySession(false);
         }
-        router.cluster.stats.primaryRoutes.increment();
+        routeReason = RouteReason.WRITE;
         return w;
     }
 
@@ -189,7 +192,7 @@ abstract class Routes extends Lifecycle implements RouteSource {
         if (floor != Lsn.NONE && !reached(p, floor) && !awaitReplay(p, floor, waitBound)) {
             return afterWaitTimeout(floor);
         }
-        router.cluster.stats.replicaRoutes.increment();
+        routeReason = RouteReason.READ_ONLY;
         return p;
     }
 
@@ -225,7 +228,7 @@ abstract class Routes extends Lifecycle implements RouteSource {
 
     private Physical fallbackToPrimary(String why) throws SQLException {
         LOG.log(Level.DEBUG, () -> "read served by the primary: " + why);
-        router.cluster.stats.fallbacks.increment();
+        routeReason = router.cluster.fallbackReason(why, router);
         if (readPhysical != null && readPhysical != primary) {
             leave(readPhysical);
         }
@@ -237,7 +240,7 @@ abstract class Routes extends Lifecycle implements RouteSource {
     }
 
     private Physical afterWaitTimeout(long floor) throws SQLException {
-        router.cluster.stats.readYourWritesTimeouts.increment();
+        router.cluster.stats.readYourWritesTimeout(router.config.readFallback() != ReadFallback.FAIL);
         if (router.config.readFallback() == ReadFallback.FAIL) {
             throw new SQLException("pgrepl: no replica replayed " + Lsn.format(floor) + " within readYourWritesTimeout="
                     + router.config.readYourWritesTimeout().toMillis() + "ms and readFallback=fail", "57014");
@@ -329,6 +332,7 @@ abstract class Routes extends Lifecycle implements RouteSource {
         if (p == primary && !p.readOnlySession) {
             wrotePending = true;
         }
+        router.cluster.routed(p, routeReason);
     }
 
     /**

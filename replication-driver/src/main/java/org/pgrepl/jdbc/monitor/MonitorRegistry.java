@@ -152,9 +152,7 @@ public final class MonitorRegistry {
 
     /** True while a monitor runs for {@code key} (leased, or within its linger after the last lease). */
     public static boolean isRunning(String key) {
-        synchronized (MONITORS) {
-            return MONITORS.containsKey(key);
-        }
+        return locked(() -> MONITORS.containsKey(key));
     }
 
     /** Number of running monitors, for tests and the status view. */

@@ -103,6 +103,13 @@ public final class MonitorRegistry {
         monitor.close();
     }
 
+    /** True while a monitor runs for {@code key} (leased, or within its linger after the last lease). */
+    public static boolean isRunning(String key) {
+        synchronized (MONITORS) {
+            return MONITORS.containsKey(key);
+        }
+    }
+
     /** Number of running monitors, for tests and the status view. */
     public static int running() {
         synchronized (MONITORS) {

@@ -48,6 +48,7 @@ final class Physical implements RouteContext {
         this.host = host;
         this.hostIndex = hostIndex;
         this.readRoute = readRoute;
+        owner.router.cluster.opened(this);
     }
 
     /** True when a transaction is open here: autoCommit off and a statement ran since commit/rollback. */
@@ -202,6 +203,7 @@ final class Physical implements RouteContext {
     }
 
     void closeQuietly() {
+        owner.router.cluster.closed(this);
         try {
             conn.close();
         } catch (SQLException ignored) {

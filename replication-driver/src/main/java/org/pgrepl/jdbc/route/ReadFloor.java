@@ -94,8 +94,7 @@ abstract class ReadFloor {
             throw p.translate(e);
         }
         long micros = (System.nanoTime() - t0) / 1000;
-        router.cluster.stats.readYourWritesWaits.increment();
-        router.cluster.stats.readYourWritesWaitMicros.add(micros);
+        router.cluster.stats.readYourWritesWait(ok, micros * 1000);
         if (ok) {
             p.reachedLsn = Lsn.max(p.reachedLsn, floor);
         }

@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import org.pgrepl.jdbc.config.PgReplUrl;
 import org.pgrepl.jdbc.config.ReadConsistency;
 import org.pgrepl.jdbc.config.ReadFallback;
+import org.pgrepl.jdbc.metrics.RouteReason;
 import org.pgrepl.jdbc.monitor.CausalToken;
 import org.pgrepl.jdbc.monitor.ClusterState;
 import org.pgrepl.jdbc.monitor.HostState;
@@ -33,6 +34,8 @@ abstract class Routes extends ReadFloor {
     /** The connection serving the read-only route: a replica's, or {@link #primary} in fallback. */
     Physical readPhysical;
     volatile boolean closed;
+    /** Why the last route went where it did, for the route counters. */
+    RouteReason routeReason = RouteReason.WRITE;
 
     Routes(PgReplUrl url, Cluster cluster, MonitorRegistry.Lease lease) {
         super(new Router(url, cluster, lease.monitor()));
@@ -81,7 +84,7 @@ abstract class Routes extends ReadFloor {
         if (primary.readOnlySession) {
             primary.setReadOnlySession(false);
         }
-        router.cluster.stats.primaryRoutes.increment();
+        routeReason = RouteReason.WRITE;
         return primary;
     }
 
@@ -122,7 +125,7 @@ abstract class Routes extends ReadFloor {
                 return afterWaitTimeout(floor);
             }
         }
-        router.cluster.stats.replicaRoutes.increment();
+        routeReason = RouteReason.READ_ONLY;
         return p;
     }
 
@@ -143,7 +146,7 @@ abstract class Routes extends ReadFloor {
 
     private Physical fallbackToPrimary(String why) throws SQLException {
         LOG.log(Level.DEBUG, () -> "read served by the primary: " + why);
-        router.cluster.stats.fallbacks.increment();
+        routeReason = router.cluster.fallbackReason(why, router);
         if (readPhysical != null && readPhysical != primary) {
             leave(readPhysical);
         }
@@ -162,7 +165,7 @@ abstract class Routes extends ReadFloor {
     }
 
     private Physical afterWaitTimeout(long floor) throws SQLException {
-        router.cluster.stats.readYourWritesTimeouts.increment();
+        router.cluster.stats.readYourWritesTimeout(router.config.readFallback() != ReadFallback.FAIL);
         if (router.config.readFallback() == ReadFallback.FAIL) {
             throw new SQLException("pgrepl: no replica replayed " + Lsn.format(floor) + " within readYourWritesTimeout="
                     + router.config.readYourWritesTimeout().toMillis() + "ms and readFallback=fail", "57014");
@@ -252,6 +255,7 @@ abstract class Routes extends ReadFloor {
         } else if (p == readPhysical && !p.broken && !p.inTransaction()) {
             checkHeldReplicaStatement(p);
         }
+        router.cluster.routed(p, routeReason);
     }
 
     /**
@@ -292,7 +296,7 @@ abstract class Routes extends ReadFloor {
         if (floor == Lsn.NONE || reached(p, floor) || awaitReplay(p, floor)) {
             return;
         }
-        router.cluster.stats.readYourWritesTimeouts.increment();
+        router.cluster.stats.readYourWritesTimeout(false);
         throw new SQLException("pgrepl: replica " + p.host + " has not replayed " + Lsn.format(floor)
                 + " within readYourWritesTimeout=" + router.config.readYourWritesTimeout().toMillis()
                 + "ms; this statement was created on it before the connection's last write and cannot move;"
@@ -353,6 +357,7 @@ abstract class Routes extends ReadFloor {
         closed = true;
         for (Physical p : physicals()) {
             p.conn.abort(executor);
+            router.cluster.closed(p);
             if (p.readRoute && p != primary) {
                 router.cluster.openReplicaConnections(p.hostIndex).decrementAndGet();
             }

@@ -38,7 +38,9 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = NotesApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
                 "management.endpoints.web.exposure.include=health,prometheus",
-                "management.endpoint.health.show-details=always"})
+                "management.endpoint.health.show-details=always",
+                // Boot 3.5's test support turns metrics export off unless asked (Boot 4 does not).
+                "management.prometheus.metrics.export.enabled=true"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PgReplStarterIT {
     private static final EmbeddedCluster CLUSTER = EmbeddedCluster.builder().replicas(1).start();

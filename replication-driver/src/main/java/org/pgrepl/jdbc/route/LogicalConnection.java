@@ -303,8 +303,23 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
         return state.catalog != null ? state.catalog : router.url.database();
     }
 
+    /** Client info pgjdbc knows; for any other name it adds this warning, and so does pgrepl. */
+    private static final String SUPPORTED_CLIENT_INFO = "ApplicationName";
+    private SQLWarning clientInfoWarning;
+
     @Override
     public void setClientInfo(String name, String value) throws SQLClientInfoException {
+        if (closed) {
+            throw new SQLClientInfoException("pgrepl: the connection is closed", "08003", null);
+        }
+        if (!SUPPORTED_CLIENT_INFO.equals(name)) {
+            SQLWarning w = new SQLWarning("ClientInfo property not supported.", "0A000");
+            if (clientInfoWarning == null) {
+                clientInfoWarning = w;
+            } else {
+                clientInfoWarning.setNextWarning(w);
+            }
+        }
         Properties next = state.clientInfo == null ? new Properties() : (Properties) state.clientInfo.clone();
         if (value == null) {
             next.remove(name);
@@ -434,12 +449,20 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
     public SQLWarning getWarnings() throws SQLException {
         checkOpen();
         Physical p = currentOrNull();
-        return p == null ? null : p.conn.getWarnings();
+        SQLWarning server = p == null ? null : p.conn.getWarnings();
+        if (clientInfoWarning == null) {
+            return server;
+        }
+        if (server != null && server != clientInfoWarning) {
+            clientInfoWarning.setNextWarning(server);
+        }
+        return clientInfoWarning;
     }
 
     @Override
     public void clearWarnings() throws SQLException {
         checkOpen();
+        clientInfoWarning = null;
         for (Physical p : physicals()) {
             if (!p.broken) {
                 p.conn.clearWarnings();

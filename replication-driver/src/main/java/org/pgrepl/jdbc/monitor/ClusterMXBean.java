@@ -1,8 +1,9 @@
 package org.pgrepl.jdbc.monitor;
 
 /**
- * JMX view of one cluster ({@code org.pgrepl:type=Cluster,name=<hosts/db>}): topology from the
- * monitor's last cycle, and routing counters since the cluster was first used in this JVM.
+ * JMX view of one cluster's monitor ({@code org.pgrepl:type=Cluster,name="<sorted hosts/db/user>",
+ * settings="<connection settings>"}): topology from the monitor's last cycle, and routing counters
+ * since the monitor started. Registered while the monitor runs, unregistered when it stops.
  */
 public interface ClusterMXBean {
     /** Hosts in URL order, {@code host:port}. */

@@ -120,6 +120,7 @@ class MonitorLifecycleIT {
         assertThat(readsFromReplica(connect("monitorInterval=200ms&ApplicationName=other&readFallback=fail", user, pw)))
                 .isTrue();
 
+        assertThat(beans()).hasSize(4);
         Set<String> settings = beans().stream().map(n -> ObjectName.unquote(n.getKeyProperty("settings")))
                 .collect(Collectors.toSet());
         assertThat(settings).containsExactlyInAnyOrder("monitorInterval=200ms", "monitorInterval=300ms",
@@ -171,7 +172,10 @@ class MonitorLifecycleIT {
                  Statement s = writer.createStatement()) {
                 s.execute("INSERT INTO lifecycle_rows VALUES (1)");
             }
-            await().atMost(SETTLE).until(() -> beans().isEmpty());
+            // The writer's monitor stops (its sessions go).
+            for (Server server : cluster.servers()) {
+                await().atMost(SETTLE).until(() -> monitorSessions(server, "usename = '" + cluster.user() + "'") == 0);
+            }
             // Another user, other settings, a new monitor: the read still waits for the write
             // (here the replica never gets it, so the read falls back to the primary).
             Connection reader = connect("monitorInterval=300ms&readConsistency=process&readYourWritesTimeout=300ms",
@@ -224,6 +228,7 @@ class MonitorLifecycleIT {
     void aSessionAProbeWasStillOpeningWhenTheMonitorStoppedIsClosed() throws Exception {
         TcpRelay relay = cluster.relay(replica);
         await().atMost(SETTLE).until(() -> monitorSessions(replica, "true") == 0);
+        int before = MonitorRegistry.running();
         relay.stall();
         try {
             try (Connection c = DriverManager.getConnection(cluster.pgreplUrlThroughRelays() + "?monitorInterval=200ms",
@@ -234,7 +239,7 @@ class MonitorLifecycleIT {
                         .getPlatformMBeanServer().getAttribute(bean, "Roles"))[1]));
                 assertThat(c.isClosed()).isFalse();
             }
-            await().atMost(SETTLE).until(() -> beans().isEmpty());
+            await().atMost(SETTLE).until(() -> MonitorRegistry.running() <= before);
         } finally {
             relay.heal();
         }

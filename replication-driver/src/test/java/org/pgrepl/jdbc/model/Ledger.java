@@ -81,6 +81,10 @@ final class Ledger {
             statementRan(w.conn(), autoCommit, false);
             return;
         }
+        if ("25006".equals(sqlState)) {
+            throw trail.violated(4, w.what() + " failed with 25006 (read-only transaction) though isReadOnly() is false:"
+                    + " the statement did not run under the connection's state (DESIGN: statements follow the connection)");
+        }
         if (autoCommit) {
             if (ok) {
                 w.facts().forEach(f -> mustBePresent.put(f, "autocommit " + w.what() + " returned normally"));

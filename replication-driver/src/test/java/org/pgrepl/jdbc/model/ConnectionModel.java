@@ -231,7 +231,7 @@ final class ConnectionModel implements AutoCloseable {
         while (true) {
             List<Oracle.Session> all = oracle.sessionsOf(appName());
             List<Oracle.Session> inTxn = all.stream().filter(s -> s.state() != null && s.state().startsWith("idle in transaction")).toList();
-            int allowedInTxn = ledger.txnOpen() ? 1 : 0;
+            int allowedInTxn = ledger.allowedInTransaction();
             if ((all.size() <= 2 || Trail.skipped(5)) && inTxn.size() <= allowedInTxn) {
                 ModelStats.CHECKS.addAndGet(2);
                 return;

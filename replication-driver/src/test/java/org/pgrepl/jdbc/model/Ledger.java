@@ -51,6 +51,12 @@ final class Ledger {
     private final Map<Integer, Map<String, Integer>> seenBy = new HashMap<>();
     private final Set<String> knownIds = new HashSet<>();
     Txn txn;
+    /**
+     * A call that runs SQL for the application without being a statement of its own
+     * ({@code setSchema}, {@code isValid}, {@code causalToken}) ran with autoCommit off: pgjdbc
+     * may have begun a transaction for it, as it does on a plain connection.
+     */
+    boolean mayHaveBegun;
 
     Ledger(Trail trail) {
         this.trail = trail;
@@ -127,6 +133,7 @@ final class Ledger {
     void ended(String how, End end, Map<String, Integer> primaryRows) {
         Txn t = txn;
         txn = null;
+        mayHaveBegun = false;
         if (t == null || t.ok.isEmpty()) {
             return;
         }
@@ -231,5 +238,10 @@ final class Ledger {
 
     boolean txnOpen() {
         return txn != null;
+    }
+
+    /** Server sessions of the connection that may be idle in a transaction now. */
+    int allowedInTransaction() {
+        return txn != null || mayHaveBegun ? 1 : 0;
     }
 }

@@ -134,7 +134,8 @@ class PoolModelIT {
                     continue;
                 }
                 List<Fact> facts = new ArrayList<>();
-                for (int k = 0; k < (op == PoolOp.READ ? 0 : op == PoolOp.WRITE || op == PoolOp.WRITE_READ_ONLY ? 1 : 2); k++) {
+                for (int k = 0; k < (op == PoolOp.READ ? 0 : op == PoolOp.WRITE || op == PoolOp.WRITE_READ_ONLY
+                        || op == PoolOp.UPDATABLE_INSERT ? 1 : 2); k++) {
                     facts.add(Fact.insert(tryId + "-T" + no + "s" + (i + 1) + "-" + k));
                 }
                 long t0 = System.nanoTime();
@@ -203,6 +204,17 @@ class PoolModelIT {
                     c.setReadOnly(op == PoolOp.WRITE_READ_ONLY);
                     try (Statement s = c.createStatement()) {
                         return s.executeUpdate(StatementSteps.insertSql(facts.get(0).id(), tryId));
+                    }
+                }
+                case UPDATABLE_INSERT -> {
+                    try (Statement s = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE);
+                         ResultSet rs = s.executeQuery("SELECT id, try_id, v FROM public.model_rows WHERE id = ''")) {
+                        rs.moveToInsertRow();
+                        rs.updateString("id", facts.get(0).id());
+                        rs.updateString("try_id", tryId);
+                        rs.updateInt("v", 0);
+                        rs.insertRow();
+                        return "inserted";
                     }
                 }
                 case COPY -> {

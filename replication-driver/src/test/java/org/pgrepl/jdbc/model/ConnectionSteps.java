@@ -145,11 +145,13 @@ final class ConnectionSteps {
         if (o.ok()) {
             m.schema = schema;
         }
+        m.ledger.mayHaveBegun |= !m.autoCommit;
     }
 
     void isValid() {
         Connection c = m.conn;
         m.call("isValid(1) [" + m.state() + "]", ConnectionModel.boundFor(1), () -> c.isValid(1));
+        m.ledger.mayHaveBegun |= !m.autoCommit;
     }
 
     /**
@@ -161,6 +163,7 @@ final class ConnectionSteps {
         Connection c = m.conn;
         Outcome<String> token = m.call("causalToken() [" + m.state() + "]", m.ordinaryBound(),
                 () -> c.unwrap(PgReplConnection.class).causalToken());
+        m.ledger.mayHaveBegun |= !m.autoCommit;
         if (!token.ok()) {
             return;
         }

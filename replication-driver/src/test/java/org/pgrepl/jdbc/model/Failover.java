@@ -29,6 +29,11 @@ final class Failover {
         m.mc.cluster.promote(next);
         m.mc.cluster.repoint(m.mc.cluster.server("replica2"), next);
         m.failedOver = true;
+        try {
+            Thread.sleep(1000); // a few monitor intervals: writes may reach the old primary until the monitor sees the promotion
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         ModelStats.FAULTS.incrementAndGet();
         m.trail.add("FAULT failover: replica1 promoted" + (stopOld ? ", old primary stopped" : ", old primary still running")
                 + ", replica2 repointed");

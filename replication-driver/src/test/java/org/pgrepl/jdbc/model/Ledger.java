@@ -51,6 +51,12 @@ final class Ledger {
     private final Map<Integer, Map<String, Integer>> seenBy = new HashMap<>();
     private final Set<String> knownIds = new HashSet<>();
     Txn txn;
+    /**
+     * A call that runs SQL for the application without being a statement of its own
+     * ({@code setSchema}, {@code isValid}, {@code causalToken}) ran with autoCommit off: pgjdbc
+     * may have begun a transaction for it, as it does on a plain connection.
+     */
+    boolean mayHaveBegun;
 
     Ledger(Trail trail) {
         this.trail = trail;
@@ -80,6 +86,10 @@ final class Ledger {
             w.facts().forEach(f -> mustBeAbsent.put(f, new Object[] {1, "written on the read-only route (" + w.what() + ")"}));
             statementRan(w.conn(), autoCommit, false);
             return;
+        }
+        if ("25006".equals(sqlState)) {
+            throw trail.violated(4, w.what() + " failed with 25006 (read-only transaction) though isReadOnly() is false:"
+                    + " the statement did not run under the connection's state (DESIGN: statements follow the connection)");
         }
         if (autoCommit) {
             if (ok) {
@@ -123,6 +133,7 @@ final class Ledger {
     void ended(String how, End end, Map<String, Integer> primaryRows) {
         Txn t = txn;
         txn = null;
+        mayHaveBegun = false;
         if (t == null || t.ok.isEmpty()) {
             return;
         }
@@ -227,5 +238,10 @@ final class Ledger {
 
     boolean txnOpen() {
         return txn != null;
+    }
+
+    /** Server sessions of the connection that may be idle in a transaction now. */
+    int allowedInTransaction() {
+        return txn != null || mayHaveBegun ? 1 : 0;
     }
 }

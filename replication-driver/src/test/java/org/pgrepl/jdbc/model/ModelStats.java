@@ -13,7 +13,7 @@ final class ModelStats {
     }
 
     static String summary() {
-        return "tries " + TRIES.get() + ", steps " + STEPS.get() + ", faults injected " + FAULTS.get()
+        return "runs (tries and shrinking runs) " + TRIES.get() + ", steps " + STEPS.get() + ", faults injected " + FAULTS.get()
                 + ", invariant checks " + CHECKS.get();
     }
 }

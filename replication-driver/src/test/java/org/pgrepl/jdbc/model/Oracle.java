@@ -39,9 +39,27 @@ final class Oracle implements AutoCloseable {
         }
     }
 
+    /** One admin query; a connection lost in between (a restarted or stopped server) is opened again once. */
+    @FunctionalInterface
+    private interface Query<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T query(Server s, Query<T> q) throws SQLException {
+        try {
+            return q.run(admin(s));
+        } catch (SQLException e) {
+            if (e.getSQLState() == null || !e.getSQLState().startsWith("08")) {
+                throw e;
+            }
+            admin.remove(s);
+            return q.run(admin(s));
+        }
+    }
+
     private synchronized Connection admin(Server s) throws SQLException {
         Connection c = admin.get(s);
-        if (c != null && !c.isClosed() && c.isValid(2)) {
+        if (c != null && !c.isClosed()) {
             return c;
         }
         Properties p = cluster.credentials();
@@ -75,48 +93,57 @@ final class Oracle implements AutoCloseable {
     }
 
     Map<String, Integer> rows(Server s, String tryId) throws SQLException {
-        Map<String, Integer> rows = new HashMap<>();
-        try (PreparedStatement ps = admin(s).prepareStatement("SELECT id, v FROM public.model_rows WHERE try_id = ?")) {
-            ps.setString(1, tryId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.put(rs.getString(1), rs.getInt(2));
+        return query(s, c -> {
+            Map<String, Integer> rows = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, v FROM public.model_rows WHERE try_id = ?")) {
+                ps.setString(1, tryId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.put(rs.getString(1), rs.getInt(2));
+                    }
                 }
             }
-        }
-        return rows;
+            return rows;
+        });
     }
 
     boolean inRecovery(Server s) throws SQLException {
-        try (PreparedStatement ps = admin(s).prepareStatement("SELECT pg_is_in_recovery()"); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
+        return query(s, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_is_in_recovery()"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        });
     }
 
     /** A row written by someone else than the connection under test (for monotonic reads). */
     void insertExternal(String id, String tryId) throws SQLException {
-        try (PreparedStatement ps = admin(cluster.primary())
-                .prepareStatement("INSERT INTO public.model_rows (id, try_id, v) VALUES (?, ?, 0)")) {
-            ps.setString(1, id);
-            ps.setString(2, tryId);
-            ps.executeUpdate();
-        }
+        query(cluster.primary(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO public.model_rows (id, try_id, v) VALUES (?, ?, 0)")) {
+                ps.setString(1, id);
+                ps.setString(2, tryId);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** Every session on every running server whose application name starts with {@code prefix}. */
     List<Session> sessions(String prefix) throws SQLException {
         List<Session> all = new ArrayList<>();
         for (Server s : running()) {
-            try (PreparedStatement ps = admin(s).prepareStatement("SELECT pid, application_name, state, query"
-                    + " FROM pg_stat_activity WHERE application_name LIKE ? AND pid <> pg_backend_pid()")) {
-                ps.setString(1, prefix.replace("_", "\\_").replace("%", "\\%") + "%");
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        all.add(new Session(s, rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+            all.addAll(query(s, c -> {
+                List<Session> found = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT pid, application_name, state, query"
+                        + " FROM pg_stat_activity WHERE application_name LIKE ? AND pid <> pg_backend_pid()")) {
+                    ps.setString(1, prefix.replace("_", "\\_").replace("%", "\\%") + "%");
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            found.add(new Session(s, rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                        }
                     }
                 }
-            }
+                return found;
+            }));
         }
         return all;
     }
@@ -128,24 +155,28 @@ final class Oracle implements AutoCloseable {
 
     /** The state of one backend ({@code idle}, {@code idle in transaction}, ...), null when it is gone. */
     String backendState(Server s, int pid) throws SQLException {
-        try (PreparedStatement ps = admin(s).prepareStatement("SELECT state FROM pg_stat_activity WHERE pid = ?")) {
-            ps.setInt(1, pid);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
+        return query(s, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT state FROM pg_stat_activity WHERE pid = ?")) {
+                ps.setInt(1, pid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
             }
-        }
+        });
     }
 
     /** Terminates every session of this application name on one server; returns how many. */
     int terminate(Server s, String appName) throws SQLException {
-        try (PreparedStatement ps = admin(s).prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                + " WHERE application_name = ? AND pid <> pg_backend_pid()")) {
-            ps.setString(1, appName);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
+        return query(s, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    + " WHERE application_name = ? AND pid <> pg_backend_pid()")) {
+                ps.setString(1, appName);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
             }
-        }
+        });
     }
 
     /**

@@ -21,6 +21,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 import org.pgrepl.infra.Server;
 import org.postgresql.PGConnection;
 
@@ -30,13 +31,13 @@ import org.postgresql.PGConnection;
  * among them. Checked: invariants 1, 2 and 3 (process: every read shows every commit that
  * returned before it began, on any thread), 5 after the pool closes, 7 for every call.
  */
-@AddLifecycleHook(ModelRunSettings.class)
+@AddLifecycleHook(value = ModelRunSettings.class, propagateTo = PropagationMode.ALL_DESCENDANTS)
 class PoolModelIT {
     private static final AtomicInteger TRIES = new AtomicInteger();
     private static final long OP_BOUND_MS = 2L * (2000 + (ConnectionModel.SOCKET_TIMEOUT_S + ConnectionModel.CONNECT_TIMEOUT_S) * 1000L)
             + 1000 + 10_000; // plus HikariCP's connectionTimeout when every connection is borrowed
 
-    @Property(tries = 3, edgeCases = EdgeCasesMode.NONE)
+    @Property(tries = 8, edgeCases = EdgeCasesMode.NONE)
     void sharedPool(@ForAll boolean asyncRole,
                     @ForAll @Size(min = 2, max = 3) List<@Size(min = 6, max = 12) List<PoolOp>> programs) throws Exception {
         ModelCluster mc = ModelCluster.shared();
@@ -88,7 +89,7 @@ class PoolModelIT {
             trail.add("pool closed");
             List<Oracle.Session> left = mc.oracle.awaitNoSessions(app, 8_000);
             ModelStats.CHECKS.incrementAndGet();
-            if (!left.isEmpty()) {
+            if (!left.isEmpty() && !Trail.skipped(5)) {
                 throw trail.violated(5, "after the pool closed, sessions of " + app + " are still open: " + left);
             }
         } finally {
@@ -133,7 +134,8 @@ class PoolModelIT {
                     continue;
                 }
                 List<Fact> facts = new ArrayList<>();
-                for (int k = 0; k < (op == PoolOp.READ ? 0 : op == PoolOp.WRITE || op == PoolOp.WRITE_READ_ONLY ? 1 : 2); k++) {
+                for (int k = 0; k < (op == PoolOp.READ ? 0 : op == PoolOp.WRITE || op == PoolOp.WRITE_READ_ONLY
+                        || op == PoolOp.UPDATABLE_INSERT ? 1 : 2); k++) {
                     facts.add(Fact.insert(tryId + "-T" + no + "s" + (i + 1) + "-" + k));
                 }
                 long t0 = System.nanoTime();
@@ -202,6 +204,17 @@ class PoolModelIT {
                     c.setReadOnly(op == PoolOp.WRITE_READ_ONLY);
                     try (Statement s = c.createStatement()) {
                         return s.executeUpdate(StatementSteps.insertSql(facts.get(0).id(), tryId));
+                    }
+                }
+                case UPDATABLE_INSERT -> {
+                    try (Statement s = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE);
+                         ResultSet rs = s.executeQuery("SELECT id, try_id, v FROM public.model_rows WHERE id = ''")) {
+                        rs.moveToInsertRow();
+                        rs.updateString("id", facts.get(0).id());
+                        rs.updateString("try_id", tryId);
+                        rs.updateInt("v", 0);
+                        rs.insertRow();
+                        return "inserted";
                     }
                 }
                 case COPY -> {

@@ -55,7 +55,11 @@ final class StatementSteps {
     void execute(StatementKind wanted, int slot) {
         ConnectionModel.Held h = slot >= 0 && !m.held.isEmpty() ? m.held.get(slot % m.held.size()) : null;
         StatementKind kind = h == null ? wanted : h.kind().effective(wanted);
+        if (ConnectionActions.excluded(kind.name())) {
+            kind = StatementKind.READ; // -Dpgrepl.model.exclude=COPY,...: diagnosis of one defect class at a time
+        }
         String on = (h == null ? "fresh statement" : h.toString()) + " [" + m.state() + "]";
+        m.executedThisStep |= m.readOnly; // a terminated replica session is noticed by the next read-only statement
         switch (kind) {
             case READ -> read(h, on);
             case PROBE -> probe(h, on);

@@ -142,7 +142,7 @@ abstract class Routes extends Lifecycle implements RouteSource {
         }
         Physical w = openPrimaryIfNeeded();
         if (w.readOnlySession) {
-            w.setReadOnlySession(false);
+            w = sessionMode(w, false);
         }
         routeReason = RouteReason.WRITE;
         return w;
@@ -232,11 +232,31 @@ abstract class Routes extends Lifecycle implements RouteSource {
         if (readPhysical != null && readPhysical != primary) {
             leave(readPhysical);
         }
-        Physical p = openPrimaryIfNeeded();
-        p.sync(state);
-        p.setReadOnlySession(true);
+        Physical p = sessionMode(openPrimaryIfNeeded(), true);
         readPhysical = p;
         return p;
+    }
+
+    /**
+     * Puts the primary's session in read-only (a read it serves) or read-write mode, synced with the
+     * session state. An idle session may have died since its last use (a restart, a switchover,
+     * an idle timeout): nothing of the application's has run on it yet, so a fresh session is
+     * opened once, rather than fail the call and leave the dead one in place.
+     */
+    private Physical sessionMode(Physical p, boolean readOnlyMode) throws SQLException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                p.sync(state);
+                p.setReadOnlySession(readOnlyMode);
+                return p;
+            } catch (SQLException e) {
+                SQLException t = p.translate(e); // a connection problem drops the session
+                if (attempt > 0 || !Router.isConnectionProblem(e) || p.inTransaction()) {
+                    throw t;
+                }
+                p = openPrimaryIfNeeded();
+            }
+        }
     }
 
     private Physical afterWaitTimeout(long floor) throws SQLException {
@@ -270,14 +290,14 @@ abstract class Routes extends Lifecycle implements RouteSource {
      * load), and nothing else: a write, or anything in a transaction, may have taken effect.
      */
     final boolean rerouteRead(Physical failed, SQLException e) {
-        if (closed || !readOnly || !state.autoCommit || !failed.readRoute || !Router.isConnectionProblem(e)
-                || Router.isTimeout(e)) {
+        if (closed || !readOnly || !state.autoCommit || !(failed.readRoute || failed.readOnlySession)
+                || !Router.isConnectionProblem(e) || Router.isTimeout(e)) {
             return false;
         }
-        connectionFailed(failed, e);
-        if (failed != primary) {
+        if (failed.readRoute) {
             excludeOnce = failed.hostIndex;
         }
+        connectionFailed(failed, e);
         LOG.log(Level.DEBUG, () -> "read on " + failed.host + " failed (" + e.getSQLState() + "); retrying once");
         return true;
     }

@@ -57,6 +57,14 @@ public final class PatroniWatch implements AutoCloseable {
         return w;
     }
 
+    /** A watch that only holds these samples (no thread, no cluster): for checking the figures' arithmetic. */
+    static PatroniWatch replay(List<Sample> samples) {
+        PatroniWatch w = new PatroniWatch(null, Duration.ofMillis(100));
+        w.running = false;
+        w.samples.addAll(samples);
+        return w;
+    }
+
     /** The samples so far, oldest first. */
     public List<Sample> samples() {
         return List.copyOf(samples);

@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.pgrepl.infra.EmbeddedCluster;
 import org.pgrepl.infra.Server;
@@ -22,13 +21,11 @@ import org.pgrepl.infra.Server;
  * failed with 57P01 (from createStatement, where the fallback puts the session in read-only mode)
  * or 08006 (from executeQuery, not retried: the retry rule is applied to read-route sessions only).
  * Here the session's death is a {@code pg_terminate_backend}, which Patroni's fast shutdown also
- * does. Observed on this branch (a main program doing the same): the first test's read fails with
- * 57P01 from {@code Routes.fallbackToPrimary -> Physical.setReadOnlySession}, and every later call,
- * on either route, with 08003 (the failure there does not mark the session broken); the second
- * test's read fails with 57P01 from executeQuery, the next one succeeds.
+ * does. Before the fix: the first test's read failed with 57P01 from
+ * {@code Routes.fallbackToPrimary -> Physical.setReadOnlySession}, and every later call, on either
+ * route, with 08003 (the failure there did not mark the session broken); the second test's read
+ * failed with 57P01 from executeQuery (no retry), the next one succeeded.
  */
-@Disabled("driver defect found by the Patroni runs of issue 14, reported to the lead: the primary fallback"
-        + " reuses a dead idle primary session and does not retry; enable with the fix")
 class FallbackOnDeadPrimarySessionIT {
     private static EmbeddedCluster cluster;
     private static Admin admin;

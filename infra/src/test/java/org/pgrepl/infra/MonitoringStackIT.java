@@ -55,6 +55,12 @@ class MonitoringStackIT {
             assertThat(api.query("pg_standby_in_recovery == 1")).hasSize(cluster.replicas().size());
             assertThat(api.query("pg_slot_active == 1")).hasSize(cluster.replicas().size());
             assertThat(api.query("pg_up").get(0).labels()).containsKeys("server", "server_address", "server_port");
+            // Logs and copied files hold no password (the exporters get theirs in the environment).
+            try (var files = Files.walk(dir)) {
+                for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.startsWith(dir.resolve("prometheus/data"))).toList()) {
+                    assertThat(Files.readString(f)).as(f.toString()).doesNotContain(cluster.password());
+                }
+            }
             processes = ProcessHandle.current().descendants().filter(p -> p.info().commandLine().orElse("")
                     .contains(dir.toString())).toList();
             assertThat(processes).isNotEmpty();

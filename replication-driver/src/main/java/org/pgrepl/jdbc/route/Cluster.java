@@ -141,13 +141,15 @@ final class Cluster {
      * continues an open transaction counts as pinned.
      */
     void routed(Physical p, RouteReason reason) {
+        if (!p.readRoute && !p.readOnlySession) {
+            stats.routed(RouteTarget.PRIMARY, RouteReason.WRITE); // read-write work, pinned or not: no lookup
+            return;
+        }
         if (p.inTransaction()) {
             reason = RouteReason.TRANSACTION_PINNED; // a statement after the first of a transaction
         }
         if (p.readRoute) {
             stats.routed(RouteTarget.REPLICA, reason == RouteReason.TRANSACTION_PINNED ? reason : RouteReason.READ_ONLY);
-        } else if (!p.readOnlySession) {
-            stats.routed(RouteTarget.PRIMARY, RouteReason.WRITE);
         } else {
             stats.routed(RouteTarget.PRIMARY,
                     reason == RouteReason.WRITE || reason == RouteReason.READ_ONLY ? RouteReason.NO_USABLE_REPLICA : reason);

@@ -163,10 +163,12 @@ abstract class ReadFloor {
                 p.reachedLsn = Lsn.max(p.reachedLsn, floor);
                 return true;
             case STOPPED:
+                router.cluster.stats.readYourWritesTimeout(false);
                 throw new SQLException("pgrepl: canceled while waiting for replica " + p.host + " to replay "
                         + Lsn.format(floor) + " (read-your-writes)", "57014");
             default:
                 if (callerBound) {
+                    router.cluster.stats.readYourWritesTimeout(false);
                     throw new SQLException("pgrepl: the statement's time ran out while waiting for replica " + p.host
                             + " to replay " + Lsn.format(floor) + " (read-your-writes)", "57014");
                 }

@@ -87,23 +87,23 @@ public final class LogicalConnection extends SessionSettings implements PgReplCo
             throw lostTransactionError(host);
         }
         Physical p = currentOrNull();
+        boolean committing = false;
         if (p != null) {
-            boolean committing = autoCommit && p.inTransaction();
+            committing = autoCommit && p.inTransaction();
             try {
                 p.conn.setAutoCommit(autoCommit); // commits an open transaction, as JDBC says
             } catch (SQLException e) {
                 throw committing && Router.isConnectionProblem(e) ? outcomeUnknown(p, e) : p.translate(e);
             }
             p.autoCommitApplied(autoCommit);
-            if (committing) {
-                endOfTransaction(true);
-                committed(p);
-            }
         }
+        // The rest of the session state reaches the physical connections when they are next
+        // used: a failure of a dead session belongs to that use, not to this call.
         state.autoCommit = autoCommit;
         state.changed();
-        if (p != null) {
-            p.sync(state);
+        if (committing) {
+            endOfTransaction(true);
+            committed(p);
         }
     }
 

@@ -61,6 +61,17 @@ abstract class Routes extends Lifecycle implements RouteSource {
      * the statement executes, within that execution's bounds.
      */
     final Physical routeForCreation() throws SQLException {
+        Physical p = currentOrNull();
+        if (p != null && lostTransaction == null && !closed) {
+            // Already open: the statement is made here; its first execution re-checks the route
+            // (re-pick, promotion, read floor) and moves it if that says so.
+            try {
+                p.sync(state);
+                return p;
+            } catch (SQLException e) {
+                throw p.translate(e);
+            }
+        }
         return route(0, true, false);
     }
 

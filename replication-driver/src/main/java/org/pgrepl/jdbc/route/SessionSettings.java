@@ -309,10 +309,13 @@ abstract class SessionSettings extends StatementFactory {
     public void clearWarnings() throws SQLException {
         checkOpen();
         clientInfoWarning = null;
-        for (Physical p : physicals()) {
-            if (!p.broken) {
-                p.conn.clearWarnings();
-            }
+        Physical w = primary;
+        Physical r = readPhysical;
+        if (w != null && !w.broken) {
+            w.conn.clearWarnings();
+        }
+        if (r != null && r != w && !r.broken) {
+            r.conn.clearWarnings();
         }
     }
 

@@ -50,6 +50,8 @@ final class Cluster {
     private static final Map<String, AtomicLong> FLOORS = new ConcurrentHashMap<>();
     /** Open connections per floor key whose primary was handed out through {@code unwrap} ({@code process}). */
     private static final Map<String, AtomicInteger> UNWRAPPED = new ConcurrentHashMap<>();
+    /** Counters by cluster name (see {@link #stats}). */
+    private static final Map<String, ClusterStats> STATS = new ConcurrentHashMap<>();
 
     final String key;
     final String displayName;
@@ -60,7 +62,11 @@ final class Cluster {
     private final HostHealth[] health;
     private final AtomicInteger[] openReplicaConnections;
     final AtomicInteger roundRobin = new AtomicInteger();
-    final ClusterStats stats = new ClusterStats();
+    /**
+     * Counters, one set per cluster name (hosts and database) kept for the JVM's life like the
+     * floor: a counter must not go back when a monitor stops and its cluster entry is replaced.
+     */
+    final ClusterStats stats;
     /** Highest commit position any connection to these hosts and database in this JVM has seen ({@code process}). */
     final AtomicLong processFloor;
     /**
@@ -87,6 +93,7 @@ final class Cluster {
         url.hosts().forEach(h -> sorted.add(h.toString()));
         Collections.sort(sorted);
         this.name = String.join(",", sorted) + "/" + url.database();
+        this.stats = STATS.computeIfAbsent(name, k -> new ClusterStats());
         this.hosts = List.copyOf(url.hosts());
         this.latest = url;
         this.processFloor = FLOORS.computeIfAbsent(ClusterKeys.floorKey(url), k -> new AtomicLong(Lsn.NONE));

@@ -70,9 +70,13 @@ public final class ClusterViews {
         }
 
         private long sum(ToLongFunction<ClusterStats> f) {
+            // Clusters of one name share their counters (Cluster.stats): each set counts once.
+            java.util.Set<ClusterStats> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
             long n = 0;
             for (Cluster c : clusters()) {
-                n += f.applyAsLong(c.stats);
+                if (seen.add(c.stats)) {
+                    n += f.applyAsLong(c.stats);
+                }
             }
             return n;
         }

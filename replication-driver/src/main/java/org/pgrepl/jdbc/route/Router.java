@@ -123,6 +123,11 @@ final class Router {
     /** Replica hosts a read may use now, in cluster order; {@code exclude} is skipped (-1: none). */
     List<Integer> usableReplicas(ClusterState s, int exclude) {
         int writable = config.followPromotion() && s.writable() >= 0 ? s.writable() : cluster.indexOf(url.primary());
+        if (config.followPromotion() && s.writable() < 0 && s.host(writable).role() == HostState.Role.REPLICA) {
+            // No host is known to take writes (an election under way), and the URL's first host is a
+            // standby answering reads: it serves them like any replica.
+            writable = -1;
+        }
         List<Integer> out = new ArrayList<>(cluster.hosts.size());
         for (int i = 0; i < cluster.hosts.size(); i++) {
             if (i == writable || i == exclude || !cluster.health(i).usable(s, i) || !usableByMonitor(s.host(i))) {

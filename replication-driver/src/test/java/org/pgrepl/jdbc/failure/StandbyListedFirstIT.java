@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.pgrepl.infra.EmbeddedCluster;
 import org.pgrepl.infra.Server;
@@ -18,14 +17,11 @@ import org.pgrepl.infra.Server;
  * While no primary is up, a standby answers reads also when the URL lists it first. Under Patroni
  * any member can be the standby that survives a leader's crash; found by the failover benchmark
  * (2 members, synchronous_mode off, SIGKILL of the leader: 103 reads failed with 08001 during
- * Patroni's outage while member1, listed first, answered as a standby). Observed on main (b6bd960),
- * a main program doing the same: every fresh read-only connection fails with 08001 "... is in
- * recovery (a standby)": while the monitor knows no writable host, {@code Router.usableReplicas}
- * takes the URL's first host for the primary and excludes it from the replicas, and the fallback
- * then tries to open a primary there.
+ * Patroni's outage while member1, listed first, answered as a standby). Before the fix every fresh
+ * read-only connection failed with 08001 "... is in recovery (a standby)": while the monitor knew
+ * no writable host, {@code Router.usableReplicas} took the URL's first host for the primary and
+ * excluded it from the replicas, and the fallback then tried to open a primary there.
  */
-@Disabled("driver defect found by the Patroni benchmark of issue 14, reported to the lead: the URL's first host"
-        + " is excluded from the replicas while no writable host is known; enable with the fix")
 class StandbyListedFirstIT {
     private static EmbeddedCluster cluster;
 

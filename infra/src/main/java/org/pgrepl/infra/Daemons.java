@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -67,8 +68,24 @@ final class Daemons {
     }
 
     static ClusterStartException failed(Path dir, String name, String cause) {
-        return new ClusterStartException(name + " did not start: " + cause + "; last lines of " + log(dir, name) + ":\n"
-                + Commands.tail(log(dir, name), 15));
+        String errors = errorLines(log(dir, name));
+        return new ClusterStartException(name + " did not start: " + cause
+                + (errors.isEmpty() ? "" : "; errors it logged:\n" + errors)
+                + "\nlast lines of " + log(dir, name) + ":\n" + Commands.tail(log(dir, name), 15));
+    }
+
+    /** The first lines of a log that report an error (a process often logs its cause well before it exits). */
+    static String errorLines(Path log) {
+        try {
+            if (!Files.exists(log)) {
+                return "";
+            }
+            return Files.readAllLines(log).stream()
+                    .filter(l -> l.contains("level=error") || l.contains("ERROR") || l.contains("FATAL") || l.contains("CRITICAL"))
+                    .limit(5).collect(java.util.stream.Collectors.joining("\n"));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "";
+        }
     }
 
     /** True when {@code url} answers 200. */

@@ -1,9 +1,10 @@
 package org.pgrepl.jdbc.monitor;
 
 /**
- * JMX view of one cluster ({@code org.pgrepl:type=Cluster,name=<hosts/db>}): topology from the
- * monitor's last cycle, and counters since the cluster was first used in this JVM. Reads the
- * same figures as {@link org.pgrepl.jdbc.metrics.PgReplMetrics}.
+ * JMX view of one cluster's monitor ({@code org.pgrepl:type=Cluster,name="<sorted hosts/db/user>",
+ * settings="<connection settings>"}): topology from the monitor's last cycle, and counters since
+ * the monitor started; the same figures as {@link org.pgrepl.jdbc.metrics.PgReplMetrics}.
+ * Registered while the monitor runs, unregistered when it stops.
  */
 public interface ClusterMXBean {
     /** Hosts in URL order, {@code host:port}. */

@@ -57,11 +57,15 @@ public final class ClusterStats {
         if (caughtUp) {
             record(ReadYourWritesOutcome.CAUGHT_UP, nanos);
         } else {
-            PENDING_TIMEOUT.get()[0] = nanos;
+            long[] pending = PENDING_TIMEOUT.get();
+            if (pending[0] >= 0) {
+                record(ReadYourWritesOutcome.TIMED_OUT, pending[0]); // an earlier wait nobody resolved: it failed
+            }
+            pending[0] = nanos;
         }
     }
 
-    /** After a wait timed out: the read fell back to the primary, or failed. */
+    /** After a wait that did not reach its position: the read fell back to the primary, or failed (timed out, canceled). */
     public void readYourWritesTimeout(boolean fellBack) {
         long[] pending = PENDING_TIMEOUT.get();
         long nanos = Math.max(0, pending[0]);

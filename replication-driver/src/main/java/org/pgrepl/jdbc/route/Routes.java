@@ -100,12 +100,12 @@ abstract class Routes extends Lifecycle implements RouteSource {
             } catch (SQLException e) {
                 throw p.translate(e);
             }
-            if (closed) {
-                dropAll(); // closed by another thread while this one opened the route
-                checkOpen();
-            }
+            checkOpen();
             return p;
         } finally {
+            if (closed) {
+                dropAll(); // closed by another thread while this one routed, whatever it opened
+            }
             lock.unlock();
         }
     }
@@ -162,8 +162,22 @@ abstract class Routes extends Lifecycle implements RouteSource {
     private Physical openPrimaryIfNeeded() throws SQLException {
         if (primary == null || primary.broken) {
             primary = router.openPrimary(this);
+            closedWhileOpening(primary);
         }
         return primary;
+    }
+
+    /**
+     * {@code close()} or {@code abort()} may have run on another thread while this one opened a
+     * physical connection (they take no lock): such a connection is closed at once, whatever path
+     * opened it (a route, a read floor's fresh primary session, a retry), so none outlives the
+     * logical connection.
+     */
+    private void closedWhileOpening(Physical p) throws SQLException {
+        if (closed && p != null) {
+            drop(p);
+            checkOpen();
+        }
     }
 
     private Physical readRoute(long waitBound, boolean awaitFloor) throws SQLException {
@@ -218,6 +232,7 @@ abstract class Routes extends Lifecycle implements RouteSource {
             p = router.openReplica(this, -1);
         }
         readPhysical = p;
+        closedWhileOpening(p);
         return p;
     }
 

@@ -25,6 +25,13 @@ final class ConnectionSteps {
 
     private final ConnectionModel m;
     private final Deque<Savepoint> savepoints = new ArrayDeque<>();
+    /**
+     * setSchema / setTransactionIsolation ran with autoCommit off: on pgjdbc their SET is part of
+     * the transaction, so a rollback undoes it. The application's value is then unknown, and
+     * only "the getter matches the serving server" is checked.
+     */
+    private boolean schemaInTxn;
+    private boolean isolationInTxn;
 
     ConnectionSteps(ConnectionModel m) {
         this.m = m;
@@ -94,7 +101,21 @@ final class ConnectionSteps {
     void endTxn(String how, Ledger.End end) {
         m.ledger.ended(how, end, m.primaryRows());
         savepoints.clear();
+        if (end != Ledger.End.COMMITTED) {
+            forgetTransactionalSettings();
+        }
+        schemaInTxn = false;
+        isolationInTxn = false;
         ModelStats.CHECKS.incrementAndGet();
+    }
+
+    private void forgetTransactionalSettings() {
+        if (schemaInTxn) {
+            m.schema = null;
+        }
+        if (isolationInTxn) {
+            m.isolation = null;
+        }
     }
 
     void savepoint() {
@@ -119,6 +140,7 @@ final class ConnectionSteps {
         });
         if (o.ok()) {
             m.ledger.rolledBackToSavepoint();
+            forgetTransactionalSettings();
         } else {
             m.ledger.statementRan(m.connNo, false, false);
             m.sessionFailure(o);
@@ -133,6 +155,7 @@ final class ConnectionSteps {
         });
         if (o.ok()) {
             m.isolation = level;
+            isolationInTxn |= !m.autoCommit;
         }
     }
 
@@ -144,6 +167,7 @@ final class ConnectionSteps {
         });
         if (o.ok()) {
             m.schema = schema;
+            schemaInTxn |= !m.autoCommit;
         }
         m.ledger.mayHaveBegun |= !m.autoCommit;
     }
@@ -246,6 +270,8 @@ final class ConnectionSteps {
             endTxn(how + " with the transaction open", Ledger.End.ROLLED_BACK);
         }
         m.checkNoSessions(app, how);
+        schemaInTxn = false;
+        isolationInTxn = false;
         m.open();
     }
 }

@@ -77,6 +77,8 @@ final class ConnectionActions {
                 .withAction(10, act("execute", exec, (m, e) -> m.statements.execute(e.kind(), e.slot())))
                 .withAction(1, act("handOffCausalToken", (m, v) -> m.connection.handOffToken()))
                 .withAction(1, act("isValid", (m, v) -> m.connection.isValid()))
+                .withAction(1, act("concurrentReads", Arbitraries.of("switch route first", "same route"),
+                        (m, how) -> m.connection.concurrentReads(how.startsWith("switch"))))
                 .withAction(1, act("closeAndReopen", (m, v) -> m.connection.closeAndReopen()))
                 .withAction(1, act("abortFromAnotherThread", Combinators.combine(Arbitraries.of(true, false),
                         Arbitraries.integers().between(0, 40)).as(AbortRace::new),

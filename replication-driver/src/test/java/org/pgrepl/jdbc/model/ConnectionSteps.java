@@ -215,6 +215,40 @@ final class ConnectionSteps {
         m.checkNoSessions(app, "closing the connection that required the token");
     }
 
+    /**
+     * Two threads read on the connection at once (legal JDBC; pgjdbc serializes them), after a
+     * route switch when no transaction is open, so both may race to open the route: each gets
+     * rows or an SQLException, and the per-step check then sees at most two server sessions.
+     */
+    void concurrentReads(boolean switchRoute) throws Exception {
+        Connection c = m.conn;
+        if (switchRoute && !m.ledger.txnOpen()) {
+            setReadOnly(!m.readOnly);
+        }
+        String sql = new StatementSteps(m).readSql();
+        Outcome.Call<String> read = () -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                return StatementSteps.rows(rs).size() + " rows";
+            }
+        };
+        Future<String> other = m.helper.submit(read::run);
+        Outcome<String> mine = m.call("read on this thread, while another thread reads [" + m.state() + "]",
+                m.ordinaryBound(), read);
+        String theirs;
+        try {
+            theirs = other.get(m.ordinaryBound(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof SQLException failure) || failure.getSQLState() == null) {
+                throw m.trail.violated(7, "the other thread's read threw " + e.getCause());
+            }
+            theirs = failure.getSQLState() + " " + failure.getMessage();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw m.trail.violated(7, "the other thread's read did not end within " + m.ordinaryBound() + " ms");
+        }
+        m.trail.add("the other thread's read -> " + theirs);
+        m.ledger.statementRan(m.connNo, m.autoCommit, mine.ok());
+    }
+
     /** Closes the connection (pgjdbc rolls back an open transaction), checks nothing is left, and opens a fresh one. */
     void closeAndReopen() {
         Connection c = m.conn;

@@ -85,9 +85,8 @@ final class FaultSteps {
                         if (how == Slow.QUERY_TIMEOUT) {
                             s.setQueryTimeout(1);
                         }
-                        try (ResultSet rs = s.executeQuery("SELECT pg_sleep(3) /* " + marker + " */")) {
-                            return "returned";
-                        }
+                        s.executeQuery("SELECT pg_sleep(3) /* " + marker + " */").close();
+                        return "returned";
                     }
                 });
         if (how == Slow.NETWORK_TIMEOUT) {

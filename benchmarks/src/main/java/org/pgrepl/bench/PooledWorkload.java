@@ -17,6 +17,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * with an update. A: two pools (primary, replica) and a transaction manager each, picked by hand.
  * B, C: one pool of the routing driver, marked read-only by Spring. D: Spring's
  * {@link LazyConnectionDataSourceProxy} with a {@code readOnlyDataSource}, over the two pools of A.
+ * E: B with pgrepl-micrometer's binder registered and its registry scraped every second.
  */
 public final class PooledWorkload implements Workload {
     /** Pool size and thread count. */
@@ -41,17 +42,23 @@ public final class PooledWorkload implements Workload {
 
     @Override
     public List<SystemId> systems() {
-        return List.of(SystemId.A, SystemId.B, SystemId.C, SystemId.D);
+        return List.of(SystemId.A, SystemId.B, SystemId.C, SystemId.D, SystemId.E);
     }
 
     @Override
     public Subject open(SystemId system, Target t) {
         List<HikariDataSource> pools = new ArrayList<>();
+        AutoCloseable[] metricsHolder = new AutoCloseable[1];
         try {
             Routes routes = switch (system) {
                 case A -> new Routes(add(pools, plainPool("A-replica", t, t.replica(0))),
                         add(pools, plainPool("A-primary", t, t.primary())));
                 case B -> Routes.one(add(pools, Systems.pool("B", t.pgreplUrl(null), Systems.PGREPL_DRIVER, t, THREADS)));
+                case E -> {
+                    Routes r = Routes.one(add(pools, Systems.pool("E", t.pgreplUrl(null), Systems.PGREPL_DRIVER, t, THREADS)));
+                    metricsHolder[0] = MeteredPgrepl.start();
+                    yield r;
+                }
                 case C -> Routes.one(add(pools, Systems.pool("C", t.awsUrl(), Systems.AWS_DRIVER, t, THREADS)));
                 case D -> {
                     DataSource primary = add(pools, plainPool("D-primary", t, t.primary()));
@@ -70,10 +77,12 @@ public final class PooledWorkload implements Workload {
                 @Override
                 public void close() {
                     pools.forEach(HikariDataSource::close);
+                    MeteredPgrepl.closeQuietly(metricsHolder[0]);
                 }
             };
         } catch (RuntimeException e) {
             pools.forEach(HikariDataSource::close);
+            MeteredPgrepl.closeQuietly(metricsHolder[0]);
             throw e;
         }
     }

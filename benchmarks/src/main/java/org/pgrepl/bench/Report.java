@@ -124,6 +124,7 @@ public final class Report {
         ratioTarget(lines, "W2", 0.98);
         ratioTarget(lines, "W3", 0.95);
         ratioTarget(lines, "W4", 0.97);
+        metricsCost(lines);
         for (BenchRunner.WorkloadResult wr : results) {
             Lookup l = new Lookup(wr.systems());
             SystemResult a = l.measured(SystemId.A);
@@ -157,6 +158,21 @@ public final class Report {
             lines.add(f("%s — %s: %.0f µs vs %.0f µs", name, extra <= bound ? "met" : "MISSED", extra / 1e3, bound / 1e3));
         }
         return lines;
+    }
+
+    /** W4 with pgrepl-micrometer's binder (E) against without (B): issue #16's metrics cost. */
+    private void metricsCost(List<String> lines) {
+        Lookup l = lookup("W4");
+        SystemResult b = l.measured(SystemId.B);
+        SystemResult e = l.measured(SystemId.E);
+        String name = "W4: E (with the Micrometer binder) ≥ 0.98 of B";
+        if (b == null || e == null) {
+            lines.add(name + " — not measured (" + l.why(b == null ? SystemId.B : SystemId.E) + ")");
+            return;
+        }
+        double r = e.ratioTo(b);
+        lines.add(f("%s — %s: %.2f (CPU/op %.2f of B)", name, r >= 0.98 ? "met" : "MISSED", r,
+                e.median(RoundStats::cpuMicrosPerOp) / b.median(RoundStats::cpuMicrosPerOp)));
     }
 
     private void ratioTarget(List<String> lines, String id, double target) {

@@ -9,7 +9,9 @@ public enum SystemId {
     /** AWS Advanced JDBC Wrapper with {@code readWriteSplitting} and {@code singleWriterConnectionString=true}. */
     C("AWS JDBC wrapper, readWriteSplitting"),
     /** Spring's {@code LazyConnectionDataSourceProxy} with a {@code readOnlyDataSource}, over two HikariCP pools. */
-    D("Spring LazyConnectionDataSourceProxy, 2 pools");
+    D("Spring LazyConnectionDataSourceProxy, 2 pools"),
+    /** B with pgrepl-micrometer's binder on a Prometheus registry scraped every second: what metrics cost. */
+    E("pgrepl + Micrometer binder, scraped 1/s");
 
     private final String label;
 

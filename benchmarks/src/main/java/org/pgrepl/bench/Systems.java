@@ -49,7 +49,7 @@ public final class Systems {
             case A -> plain(t, t.primary());
             case B -> pgrepl(t, pgreplQuery);
             case C -> aws(t);
-            case D -> throw new IllegalArgumentException("D is a pooled comparator only");
+            case D, E -> throw new IllegalArgumentException(system + " is a pooled comparator only");
         };
     }
 

@@ -19,7 +19,8 @@ import org.pgrepl.jdbc.route.LogicalConnection;
  * else to the primary. Registered with {@link DriverManager} when loaded (and through
  * {@code META-INF/services/java.sql.Driver}).
  *
- * <p>{@link #connect} returns null for other URLs, never changes the caller's {@code Properties},
+ * <p>{@link #connect} returns null for other URLs (and throws for a null one, as JDBC 4.3 and pgjdbc
+ * do), never changes the caller's {@code Properties},
  * validates the URL and opens no server connection: the first call that needs a server opens the
  * current route's connection.
  */
@@ -41,6 +42,9 @@ public final class Driver implements java.sql.Driver {
 
     @Override
     public Connection connect(String url, Properties info) throws SQLException {
+        if (url == null) {
+            throw new SQLException("pgrepl: url is null", "08001");
+        }
         if (!acceptsURL(url)) {
             return null;
         }
@@ -53,23 +57,33 @@ public final class Driver implements java.sql.Driver {
         return PgReplUrl.acceptsURL(url);
     }
 
-    /** The driver's own properties, then pgjdbc's (less the ones pgrepl owns). */
+    /**
+     * The driver's own properties, then pgjdbc's (less the ones pgrepl owns), each with its current
+     * value from the URL, else {@code info}, else its default, as pgjdbc shows them.
+     */
     @Override
     public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) throws SQLException {
-        Properties effective = new Properties();
-        if (info != null) {
-            effective.putAll(info);
-        }
+        Properties effective = PgReplUrl.withUrlParameters(url, info);
         List<DriverPropertyInfo> all = new ArrayList<>();
         for (PgReplProperty p : PgReplProperty.values()) {
             all.add(p.toDriverPropertyInfo(effective));
         }
-        for (DriverPropertyInfo p : new org.postgresql.Driver().getPropertyInfo("jdbc:postgresql://localhost/", info)) {
+        for (DriverPropertyInfo p : new org.postgresql.Driver().getPropertyInfo(pgjdbcUrlOf(url), effective)) {
             if (!OWNED.contains(p.name)) {
                 all.add(p);
             }
         }
         return all.toArray(new DriverPropertyInfo[0]);
+    }
+
+    /** pgjdbc's URL of the configured primary, so its PGHOST, PGPORT and PGDBNAME show the URL's. */
+    private static String pgjdbcUrlOf(String url) {
+        try {
+            PgReplUrl parsed = PgReplUrl.parse(url, null);
+            return parsed.pgjdbcUrl(parsed.primary());
+        } catch (SQLException malformed) {
+            return "jdbc:postgresql://localhost/";
+        }
     }
 
     @Override

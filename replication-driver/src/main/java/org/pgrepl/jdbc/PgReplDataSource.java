@@ -1,9 +1,12 @@
 package org.pgrepl.jdbc;
 
 import java.io.PrintWriter;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -119,26 +122,35 @@ public class PgReplDataSource implements DataSource {
     }
 
     private void set(String name, String value) {
+        set(properties, name, value);
+    }
+
+    private static void set(Properties p, String name, String value) {
         if (value == null) {
-            properties.remove(name);
+            p.remove(name);
         } else {
-            properties.setProperty(name, value);
+            p.setProperty(name, value);
         }
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-        return open(properties);
+        return open((Properties) properties.clone());
     }
 
+    /**
+     * A connection as {@code username}; as in pgjdbc's data sources, a null password means no
+     * password (not this data source's), and a null user means no user property.
+     */
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
         Properties p = (Properties) properties.clone();
-        p.setProperty("user", username);
-        p.setProperty("password", password);
+        set(p, "user", username);
+        set(p, "password", password);
         return open(p);
     }
 
+    /** @param p a copy of this data source's properties: the login timeout is applied per call, never kept */
     private Connection open(Properties p) throws SQLException {
         if (url == null) {
             throw new SQLException("pgrepl: the data source has no url", "08001");
@@ -187,12 +199,44 @@ public class PgReplDataSource implements DataSource {
         return iface.isInstance(this);
     }
 
-    /** URL and property names; never the password. */
+    /**
+     * URL and properties; never a password: the value of every key that names one (also when the
+     * key is percent-encoded, {@code pass%77ord}) and any {@code user:password@} part are masked.
+     */
     @Override
     public String toString() {
-        String shownUrl = url == null ? null : url.replaceAll("(?i)(password=)[^&]*", "$1***");
-        return "PgReplDataSource[" + shownUrl + ", properties=" + properties.stringPropertyNames().stream().sorted()
-                .map(k -> k.toLowerCase().contains("password") ? k + "=***" : k + "=" + properties.getProperty(k))
-                .toList() + "]";
+        return "PgReplDataSource[" + (url == null ? null : maskUrl(url)) + ", properties="
+                + properties.stringPropertyNames().stream().sorted()
+                .map(k -> namesPassword(k) ? k + "=***" : k + "=" + properties.getProperty(k)).toList() + "]";
+    }
+
+    private static String maskUrl(String url) {
+        // user:password@host is refused by connect, but must not be shown either.
+        String shown = url.replaceAll("(//[^/?@]*?:)[^/?@]*@", "$1***@");
+        int q = shown.indexOf('?');
+        if (q < 0) {
+            return shown;
+        }
+        StringBuilder sb = new StringBuilder(shown.substring(0, q + 1));
+        String[] pairs = shown.substring(q + 1).split("&", -1);
+        for (int i = 0; i < pairs.length; i++) {
+            int eq = pairs[i].indexOf('=');
+            String key = eq < 0 ? pairs[i] : pairs[i].substring(0, eq);
+            sb.append(i == 0 ? "" : "&").append(eq >= 0 && namesPassword(key) ? key + "=***" : pairs[i]);
+        }
+        return sb.toString();
+    }
+
+    /** True when the key, raw or percent-decoded, names a password (or cannot be decoded, to be safe). */
+    private static boolean namesPassword(String key) {
+        if (key.toLowerCase(Locale.ROOT).contains("password")) {
+            return true;
+        }
+        try {
+            return URLDecoder.decode(key.replace("+", "%2B"), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT)
+                    .contains("password");
+        } catch (IllegalArgumentException malformed) {
+            return true;
+        }
     }
 }

@@ -80,6 +80,29 @@ public final class PgReplUrl {
         return build(hosts, database, urlParams, info);
     }
 
+    /**
+     * For {@code Driver.getPropertyInfo}: the caller's properties with the URL's parameters over
+     * them (a URL value beats the same key in {@code Properties}, as for {@link #parse}). Problems
+     * of the URL are ignored here; {@code connect} reports them.
+     */
+    public static Properties withUrlParameters(String url, Properties info) {
+        Properties out = new Properties();
+        if (info != null) {
+            for (String key : info.stringPropertyNames()) {
+                out.setProperty(key, info.getProperty(key));
+            }
+        }
+        int q = url == null ? -1 : url.indexOf('?');
+        if (acceptsURL(url) && q >= 0) {
+            try {
+                QueryParser.parse(url.substring(q + 1)).forEach(out::setProperty);
+            } catch (SQLException malformed) {
+                // connect names it; the property list shows what could be read
+            }
+        }
+        return out;
+    }
+
     private static PgReplUrl build(List<HostSpec> hosts, String database, Map<String, String> urlParams,
                                    Properties info) throws SQLException {
         Properties pgjdbc = new Properties();

@@ -11,12 +11,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Watches one cluster: every {@code interval} it checks each host's role and each replica's lag,
  * and publishes an immutable {@link ClusterState}. One daemon thread runs the cycle; each host
  * is checked on its own pooled thread with a deadline, so a stalled host is marked
- * {@link HostState.Role#STALLED} instead of holding up the others.
+ * {@link HostState.Role#STALLED} instead of holding up the others. The first cycle starts at
+ * once. {@link #close()} closes every monitoring session, including one a probe is still
+ * opening (it is closed the moment its login completes).
+ *
+ * <p>Locks are {@link ReentrantLock}s: application threads wait here ({@link #awaitFreshState}),
+ * and a {@code synchronized} wait would pin a virtual thread's carrier (JDK 21 to 23).
  */
 public final class ClusterMonitor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ClusterMonitor.class.getName());
@@ -36,10 +43,17 @@ public final class ClusterMonitor implements AutoCloseable {
     private final Future<?>[] inFlight;
     private final ExecutorService probes;
     private final Thread loop;
-    private final Object wake = new Object();
+    /** Guards the cycle wake-ups; {@link #cycled} is signalled after every published cycle. */
+    private final ReentrantLock wake = new ReentrantLock();
+    private final Condition cycled = wake.newCondition();
+    /** Guards {@link #connections} against {@link #close()}: a session adopted after close is closed at once. */
+    private final ReentrantLock sessions = new ReentrantLock();
     private volatile ClusterState state;
     private volatile boolean closed;
     private volatile long systemIdentifier;
+    private final ClusterStats stats;
+    /** The last host seen taking writes (-1 before any): a different one later is a promotion seen. */
+    private int lastWritable = -1;
 
     /**
      * @param name      for the thread name and logs (host list, no credentials)
@@ -48,6 +62,15 @@ public final class ClusterMonitor implements AutoCloseable {
      * @param interval  time between cycles
      */
     public ClusterMonitor(String name, int hostCount, Connector connector, Duration interval) {
+        this(name, hostCount, connector, interval, new ClusterStats());
+    }
+
+    /**
+     * @param stats where cycles, failed checks and promotions are counted (the cluster's, so the
+     *              counts survive a monitor stopped and started again)
+     */
+    public ClusterMonitor(String name, int hostCount, Connector connector, Duration interval, ClusterStats stats) {
+        this.stats = stats;
         this.name = name;
         this.connector = connector;
         this.interval = interval;
@@ -82,16 +105,20 @@ public final class ClusterMonitor implements AutoCloseable {
     public ClusterState awaitFreshState(Duration timeout) {
         long target = state.cycle() + 2;
         long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (wake) {
-            wake.notifyAll();
-            while (state.cycle() < target && System.nanoTime() < deadline && !closed) {
-                try {
-                    wake.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        wake.lock();
+        try {
+            cycled.signalAll();
+            while (state.cycle() < target && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
                     break;
                 }
+                cycled.awaitNanos(left);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            wake.unlock();
         }
         return state;
     }
@@ -102,18 +129,20 @@ public final class ClusterMonitor implements AutoCloseable {
             try {
                 cycle();
             } catch (RuntimeException e) {
+                stats.monitorFailures.increment();
                 LOG.log(Level.WARNING, "cluster monitor " + name + ": cycle failed: " + e);
             }
-            synchronized (wake) {
-                wake.notifyAll();
-                long waitMs = interval.toMillis() - (System.nanoTime() - start) / 1_000_000;
-                if (waitMs > 0 && !closed) {
-                    try {
-                        wake.wait(waitMs);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
+            wake.lock();
+            try {
+                cycled.signalAll();
+                long wait = interval.toNanos() - (System.nanoTime() - start);
+                if (wait > 0 && !closed) {
+                    cycled.awaitNanos(wait);
                 }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                wake.unlock();
             }
         }
     }
@@ -146,6 +175,11 @@ public final class ClusterMonitor implements AutoCloseable {
                 next[i] = HostState.down(HostState.Role.DOWN, String.valueOf(e.getCause()));
             }
         }
+        for (HostState h : next) {
+            if (h.role() == HostState.Role.DOWN || h.role() == HostState.Role.STALLED) {
+                stats.monitorFailures.increment();
+            }
+        }
         publish(next);
     }
 
@@ -153,9 +187,9 @@ public final class ClusterMonitor implements AutoCloseable {
         try {
             if (connections[i] == null || connections[i].isClosed()) {
                 Connection c = connector.open(i);
-                // A stalled socket must not hold this probe thread for long: it ends at twice the interval.
-                c.setNetworkTimeout(Runnable::run, (int) Math.max(2_000, interval.toMillis() * 2));
-                connections[i] = c;
+                if (!adopt(i, c)) {
+                    return HostState.down(HostState.Role.UNKNOWN, "monitor closed");
+                }
                 long sys = HostProbe.systemIdentifier(c);
                 if (sys != 0) {
                     systemIdentifier = sys;
@@ -176,6 +210,26 @@ public final class ClusterMonitor implements AutoCloseable {
             closeQuietly(i);
             return HostState.down(HostState.Role.DOWN, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Keeps a freshly opened session for host {@code i}, or closes it when the monitor was closed
+     * while it was being opened (a login through a stalled network can complete long after).
+     */
+    private boolean adopt(int i, Connection c) throws SQLException {
+        sessions.lock();
+        try {
+            if (!closed) {
+                // A stalled socket must not hold this probe thread for long: it ends at twice the interval.
+                c.setNetworkTimeout(Runnable::run, (int) Math.max(2_000, interval.toMillis() * 2));
+                connections[i] = c;
+                return true;
+            }
+        } finally {
+            sessions.unlock();
+        }
+        closeQuietly(c);
+        return false;
     }
 
     /** Picks the writable host (the higher timeline wins when two claim it) and computes byte lag. */
@@ -214,13 +268,30 @@ public final class ClusterMonitor implements AutoCloseable {
             out.add(h);
         }
         int timeline = writable >= 0 ? hosts[writable].timeline() : state.timeline();
+        if (writable >= 0 && lastWritable >= 0 && writable != lastWritable) {
+            stats.promotions.increment();
+        }
+        if (writable >= 0) {
+            lastWritable = writable;
+        }
+        stats.monitorCycles.increment();
         state = new ClusterState(List.copyOf(out), writable, ambiguousPrimary, primaryLsn, systemIdentifier, timeline,
                 System.nanoTime(), state.cycle() + 1);
     }
 
     private void closeQuietly(int i) {
-        Connection c = connections[i];
-        connections[i] = null;
+        Connection c;
+        sessions.lock();
+        try {
+            c = connections[i];
+            connections[i] = null;
+        } finally {
+            sessions.unlock();
+        }
+        closeQuietly(c);
+    }
+
+    private static void closeQuietly(Connection c) {
         if (c != null) {
             try {
                 c.close();
@@ -233,9 +304,17 @@ public final class ClusterMonitor implements AutoCloseable {
     /** Stops the thread and closes every monitoring connection. */
     @Override
     public void close() {
-        closed = true;
-        synchronized (wake) {
-            wake.notifyAll();
+        sessions.lock();
+        try {
+            closed = true;
+        } finally {
+            sessions.unlock();
+        }
+        wake.lock();
+        try {
+            cycled.signalAll();
+        } finally {
+            wake.unlock();
         }
         loop.interrupt();
         probes.shutdownNow();
@@ -247,6 +326,11 @@ public final class ClusterMonitor implements AutoCloseable {
         for (int i = 0; i < hostCount; i++) {
             closeQuietly(i);
         }
+    }
+
+    /** True once {@link #close()} has begun. */
+    public boolean isClosed() {
+        return closed;
     }
 
     @Override

@@ -77,13 +77,16 @@ final class ConnectionActions {
                 .withAction(10, act("execute", exec, (m, e) -> m.statements.execute(e.kind(), e.slot())))
                 .withAction(1, act("handOffCausalToken", (m, v) -> m.connection.handOffToken()))
                 .withAction(1, act("isValid", (m, v) -> m.connection.isValid()))
+                .withAction(1, act("readWithQueryTimeout", (m, v) -> m.statements.readWithQueryTimeout()))
+                .withAction(1, act("concurrentReads", Arbitraries.of("switch route first", "same route"),
+                        (m, how) -> m.connection.concurrentReads(how.startsWith("switch"))))
                 .withAction(1, act("closeAndReopen", (m, v) -> m.connection.closeAndReopen()))
                 .withAction(1, act("abortFromAnotherThread", Combinators.combine(Arbitraries.of(true, false),
                         Arbitraries.integers().between(0, 40)).as(AbortRace::new),
                         (m, r) -> m.connection.abortDuringCall(r.switchRoute(), r.delayMillis())))
                 .withAction(2, act("terminateBackend", Arbitraries.of("primary", "replicas"),
                         (m, t) -> m.faults.terminate(t.equals("primary"))))
-                .withAction(1, act("toggleReplayPause", Arbitraries.integers().between(0, 1), (m, r) -> m.faults.toggleReplay(r)))
+                .withAction(2, act("toggleReplayPause", Arbitraries.integers().between(0, 1), (m, r) -> m.faults.toggleReplay(r)))
                 .withAction(1, act("slowStatement", Arbitraries.of(FaultSteps.Slow.class), (m, how) -> m.faults.slowStatement(how)))
                 .withAction(1, act("stalledReplicaRead", (m, v) -> m.faults.stalledRead(m.statements)))
                 .withAction(1, act("setSynchronousCommitOff", (m, v) -> m.faults.asyncCommit()))

@@ -67,6 +67,7 @@ final class ConnectionModel implements AutoCloseable {
     final StatementSteps statements = new StatementSteps(this);
     final ConnectionSteps connection = new ConnectionSteps(this);
     final FaultSteps faults = new FaultSteps(this);
+    private final ServerChecks checks = new ServerChecks(this);
 
     /** One action's body. */
     @FunctionalInterface
@@ -210,68 +211,18 @@ final class ConnectionModel implements AutoCloseable {
         return o;
     }
 
-    /** Invariants 1, 2 (rows) and 5 (at most two server sessions per logical connection, none idle in a transaction the model has not opened). */
+    /** Invariants 1, 2 (rows), 4 and 5 (server sessions) after every step. */
     void afterStep() {
-        try {
-            Map<String, Integer> primaryRows = oracle.rowsOnPrimary(tryId);
-            Map<String, Integer> writable = settings.afterPromotion() ? oracle.rowsOnWritableServers(tryId) : primaryRows;
-            ledger.checkRows(primaryRows, writable);
-            ModelStats.CHECKS.addAndGet(2);
-            checkSessions();
-        } catch (SQLException e) {
-            throw new IllegalStateException("the oracle cannot read the servers: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void checkSessions() throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + 3_000_000_000L; // backends of dropped connections exit asynchronously
-        while (true) {
-            List<Oracle.Session> all = oracle.sessionsOf(appName());
-            List<Oracle.Session> inTxn = all.stream().filter(s -> s.state() != null && s.state().startsWith("idle in transaction")).toList();
-            int allowedInTxn = ledger.allowedInTransaction();
-            if ((all.size() <= 2 || Trail.skipped(5)) && inTxn.size() <= allowedInTxn) {
-                ModelStats.CHECKS.addAndGet(2);
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                if (all.size() > 2) {
-                    throw trail.violated(5, "the logical connection holds " + all.size() + " server sessions (at most 2: one per route): " + all);
-                }
-                throw trail.violated(4, "server sessions idle in a transaction the application has not opened"
-                        + " (autoCommit=" + autoCommit + ", transaction open in the model: " + ledger.txnOpen() + "): " + inTxn);
-            }
-            Thread.sleep(100);
-        }
+        checks.afterStep();
     }
 
     /** Invariant 5 after close or abort: no server session of {@code appName} on any server. */
     void checkNoSessions(String appName, String after) {
-        if (Trail.skipped(5)) {
-            return;
-        }
-        try {
-            List<Oracle.Session> left = oracle.awaitNoSessions(appName, 8_000);
-            ModelStats.CHECKS.incrementAndGet();
-            if (!left.isEmpty()) {
-                throw trail.violated(5, "after " + after + ", sessions of " + appName + " are still open: " + left);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("the oracle cannot read the servers: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        checks.noSessions(appName, after);
     }
 
     Map<String, Integer> primaryRows() {
-        try {
-            return oracle.rowsOnPrimary(tryId);
-        } catch (SQLException e) {
-            throw new IllegalStateException("the oracle cannot read the primary: " + e, e);
-        }
+        return checks.primaryRows();
     }
 
     /** A call failed as a lost session does: the next step checks that no healthy host was excluded. */

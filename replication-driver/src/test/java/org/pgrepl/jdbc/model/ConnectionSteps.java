@@ -25,6 +25,13 @@ final class ConnectionSteps {
 
     private final ConnectionModel m;
     private final Deque<Savepoint> savepoints = new ArrayDeque<>();
+    /**
+     * setSchema / setTransactionIsolation ran with autoCommit off: on pgjdbc their SET is part of
+     * the transaction, so a rollback undoes it. The application's value is then unknown, and
+     * only "the getter matches the serving server" is checked.
+     */
+    private boolean schemaInTxn;
+    private boolean isolationInTxn;
 
     ConnectionSteps(ConnectionModel m) {
         this.m = m;
@@ -94,7 +101,21 @@ final class ConnectionSteps {
     void endTxn(String how, Ledger.End end) {
         m.ledger.ended(how, end, m.primaryRows());
         savepoints.clear();
+        if (end != Ledger.End.COMMITTED) {
+            forgetTransactionalSettings();
+        }
+        schemaInTxn = false;
+        isolationInTxn = false;
         ModelStats.CHECKS.incrementAndGet();
+    }
+
+    private void forgetTransactionalSettings() {
+        if (schemaInTxn) {
+            m.schema = null;
+        }
+        if (isolationInTxn) {
+            m.isolation = null;
+        }
     }
 
     void savepoint() {
@@ -119,6 +140,7 @@ final class ConnectionSteps {
         });
         if (o.ok()) {
             m.ledger.rolledBackToSavepoint();
+            forgetTransactionalSettings();
         } else {
             m.ledger.statementRan(m.connNo, false, false);
             m.sessionFailure(o);
@@ -133,6 +155,7 @@ final class ConnectionSteps {
         });
         if (o.ok()) {
             m.isolation = level;
+            isolationInTxn |= !m.autoCommit;
         }
     }
 
@@ -144,6 +167,7 @@ final class ConnectionSteps {
         });
         if (o.ok()) {
             m.schema = schema;
+            schemaInTxn |= !m.autoCommit;
         }
         m.ledger.mayHaveBegun |= !m.autoCommit;
     }
@@ -189,6 +213,40 @@ final class ConnectionSteps {
             ModelStats.CHECKS.incrementAndGet();
         }
         m.checkNoSessions(app, "closing the connection that required the token");
+    }
+
+    /**
+     * Two threads read on the connection at once (legal JDBC; pgjdbc serializes them), after a
+     * route switch when no transaction is open, so both may race to open the route: each gets
+     * rows or an SQLException, and the per-step check then sees at most two server sessions.
+     */
+    void concurrentReads(boolean switchRoute) throws Exception {
+        Connection c = m.conn;
+        if (switchRoute && !m.ledger.txnOpen()) {
+            setReadOnly(!m.readOnly);
+        }
+        String sql = new StatementSteps(m).readSql();
+        Outcome.Call<String> read = () -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                return StatementSteps.rows(rs).size() + " rows";
+            }
+        };
+        Future<String> other = m.helper.submit(read::run);
+        Outcome<String> mine = m.call("read on this thread, while another thread reads [" + m.state() + "]",
+                m.ordinaryBound(), read);
+        String theirs;
+        try {
+            theirs = other.get(m.ordinaryBound(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof SQLException failure) || failure.getSQLState() == null) {
+                throw m.trail.violated(7, "the other thread's read threw " + e.getCause());
+            }
+            theirs = failure.getSQLState() + " " + failure.getMessage();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw m.trail.violated(7, "the other thread's read did not end within " + m.ordinaryBound() + " ms");
+        }
+        m.trail.add("the other thread's read -> " + theirs);
+        m.ledger.statementRan(m.connNo, m.autoCommit, mine.ok());
     }
 
     /** Closes the connection (pgjdbc rolls back an open transaction), checks nothing is left, and opens a fresh one. */
@@ -246,6 +304,8 @@ final class ConnectionSteps {
             endTxn(how + " with the transaction open", Ledger.End.ROLLED_BACK);
         }
         m.checkNoSessions(app, how);
+        schemaInTxn = false;
+        isolationInTxn = false;
         m.open();
     }
 }

@@ -102,6 +102,31 @@ final class StatementSteps {
         m.sessionFailure(o);
     }
 
+    /**
+     * A read under {@code setQueryTimeout(1)}: whatever pgrepl waits for first (the read floor on
+     * a lagging replica) ends within the statement's own bound (2 x 1 s + 1 s).
+     */
+    void readWithQueryTimeout() {
+        Connection c = m.conn;
+        boolean insideWriteTxn = !m.readOnly && !m.autoCommit;
+        String on = "fresh statement, setQueryTimeout(1) [" + m.state() + "]";
+        m.executedThisStep |= m.readOnly;
+        Outcome<Map<String, Integer>> o = m.call("read on " + on, ConnectionModel.boundFor(1), () -> {
+            try (Statement s = c.createStatement()) {
+                s.setQueryTimeout(1);
+                try (ResultSet rs = s.executeQuery(readSql())) {
+                    return rows(rs);
+                }
+            }
+        });
+        m.ledger.statementRan(m.connNo, m.autoCommit, o.ok());
+        if (o.ok()) {
+            m.ledger.checkRead("read on " + on, m.connNo, o.value(), insideWriteTxn, m.primaryRows());
+            ModelStats.CHECKS.incrementAndGet();
+        }
+        m.sessionFailure(o);
+    }
+
     static Map<String, Integer> rows(ResultSet rs) throws SQLException {
         Map<String, Integer> rows = new HashMap<>();
         while (rs.next()) {

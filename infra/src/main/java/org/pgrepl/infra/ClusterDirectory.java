@@ -1,6 +1,7 @@
 package org.pgrepl.infra;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,9 +52,15 @@ final class ClusterDirectory {
                         killPostmaster(server.resolve("postmaster.pid"));
                     }
                 }
-                BundledBinaries.deleteTree(dir);
+                try {
+                    BundledBinaries.deleteTree(dir);
+                } catch (IOException | UncheckedIOException e) {
+                    // Another JVM (its owner's close(), or another start's cleanup) is deleting it
+                    // at the same time: that must not fail this start.
+                    LOG.log(System.Logger.Level.INFO, "stale cluster " + dir + " went away while removed: " + e.getMessage());
+                }
             }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot clean stale clusters in " + tmp + ": " + e.getMessage());
         }
     }

@@ -26,8 +26,10 @@ final class Commands {
         Path out = null;
         try {
             out = Files.createTempFile("pgrepl-cmd", ".log");
+            // Run from the temporary directory, which every user may enter: the tools run as the
+            // server user, who may not be allowed into the JVM's working directory (a private checkout).
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(out.toFile());
+                    .redirectOutput(out.toFile()).directory(new java.io.File(System.getProperty("java.io.tmpdir")));
             pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

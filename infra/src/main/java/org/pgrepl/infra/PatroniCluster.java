@@ -126,7 +126,7 @@ public final class PatroniCluster implements AutoCloseable {
                 "--listen-client-urls", "http://127.0.0.1:" + etcdPort, "--advertise-client-urls", "http://127.0.0.1:" + etcdPort,
                 "--listen-peer-urls", "http://127.0.0.1:" + peerPort, "--initial-advertise-peer-urls", "http://127.0.0.1:" + peerPort,
                 "--initial-cluster", "etcd=http://127.0.0.1:" + peerPort, "--enable-v2=true")))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("etcd.log").toFile());
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("etcd.log").toFile());
         etcd = pb.start();
         ClusterDirectory.rememberProcess(dir, "etcd", etcd);
     }
@@ -148,7 +148,9 @@ public final class PatroniCluster implements AutoCloseable {
         env.put("PATRONI_REPLICATION_PASSWORD", replicatorPassword);
         ProcessBuilder pb = new ProcessBuilder(user.command(List.of("/usr/bin/patroni",
                 dir.resolve("patroni.yml").toString())))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(m.name() + ".log").toFile()));
+                // Run where the server user may be: Patroni's initdb and pg_basebackup otherwise
+                // inherit a working directory it cannot enter (a checkout under a 0700 home).
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(m.name() + ".log").toFile()));
         pb.environment().putAll(env);
         Process p = pb.start();
         processes.put(m.name(), p);
@@ -337,12 +339,24 @@ public final class PatroniCluster implements AutoCloseable {
         return p;
     }
 
+    /** Per process: whether it still runs, the errors it logged, and the tail of its log. */
     private String logTails() {
         StringBuilder sb = new StringBuilder();
         for (Member m : members) {
-            sb.append("\n--- ").append(m.name()).append(" ---\n").append(Commands.tail(dir.resolve(m.name() + ".log"), 8));
+            Process p = processes.get(m.name());
+            describe(sb, "patroni " + m.name(), p, dir.resolve(m.name() + ".log"), 8);
         }
-        return sb.append("\n--- etcd ---\n").append(Commands.tail(dir.resolve("etcd.log"), 5)).toString();
+        return describe(sb, "etcd", etcd, dir.resolve("etcd.log"), 5).toString();
+    }
+
+    private static StringBuilder describe(StringBuilder sb, String name, Process p, Path log, int lines) {
+        sb.append("\n--- ").append(name).append(p == null ? " (not started)" : p.isAlive() ? " (running)"
+                : " (exited with code " + p.exitValue() + ")").append(", log ").append(log).append(" ---\n");
+        String errors = Daemons.errorLines(log);
+        if (!errors.isEmpty()) {
+            sb.append("errors it logged:\n").append(errors).append("\nlast lines:\n");
+        }
+        return sb.append(Commands.tail(log, lines));
     }
 
     /** Kills every member, their PostgreSQL and etcd; deletes the directory. */

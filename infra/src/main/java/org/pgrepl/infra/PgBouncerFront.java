@@ -63,7 +63,7 @@ public final class PgBouncerFront implements AutoCloseable {
             Files.writeString(ini, ini(e.getKey(), e.getValue(), userlist));
             user.own(ini);
             Process p = new ProcessBuilder(user.command(List.of(BINARY.toString(), ini.toString())))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve(e.getKey().name() + ".out").toFile()).start();
+                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve(e.getKey().name() + ".out").toFile()).start();
             ClusterDirectory.rememberProcess(dir, "pgbouncer-" + e.getKey().name(), p);
             processes.add(p);
         }

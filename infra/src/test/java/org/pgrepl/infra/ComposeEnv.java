@@ -50,6 +50,12 @@ final class ComposeEnv implements AutoCloseable {
                 .orElseThrow().substring("POSTGRES_PASSWORD=".length());
     }
 
+    /** The Grafana admin password the env file gives (docker-compose.monitoring.yml). */
+    String grafanaPassword() throws IOException {
+        return Files.readAllLines(env).stream().filter(l -> l.startsWith("GRAFANA_ADMIN_PASSWORD=")).findFirst()
+                .orElseThrow().substring("GRAFANA_ADMIN_PASSWORD=".length());
+    }
+
     @Override
     public void close() throws IOException {
         if (created) {

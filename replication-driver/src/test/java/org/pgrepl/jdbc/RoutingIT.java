@@ -175,15 +175,20 @@ class RoutingIT {
     }
 
     @Test
-    void aStatementStaysOnTheRouteItWasCreatedOn() throws SQLException {
+    void aStatementFollowsTheConnectionToTheRouteCurrentWhenItRuns() throws SQLException {
         try (Connection c = open("")) {
             c.setReadOnly(true);
-            try (PreparedStatement onReplica = c.prepareStatement(Served.QUERY)) {
+            try (PreparedStatement held = c.prepareStatement(Served.QUERY)) {
                 c.setReadOnly(false);
                 assertOnPrimary(Served.by(c));
-                try (ResultSet rs = onReplica.executeQuery()) {
+                try (ResultSet rs = held.executeQuery()) {
                     rs.next();
-                    assertThat(rs.getBoolean(1)).isTrue();
+                    assertThat(rs.getBoolean(1)).as("in recovery: created on the replica, run on the primary").isFalse();
+                }
+                c.setReadOnly(true);
+                try (ResultSet rs = held.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getBoolean(1)).as("back on the replica").isTrue();
                 }
             }
         }

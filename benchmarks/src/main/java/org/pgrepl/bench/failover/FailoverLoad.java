@@ -13,18 +13,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
+import org.pgrepl.infra.FailoverWindow.Op;
 
 /**
  * The load of PatroniFailoverIT: 2 writer threads inserting ids into {@code acked}, one borrow
  * per insert, and 1 reader thread asking {@code pg_is_in_recovery()} and {@code inet_server_port()}
- * on a read-only connection. Every finished operation is logged with its time (and, for a read,
- * the member that answered), so outages and read routing can be computed afterwards for any window.
+ * on a read-only connection. Every finished operation is logged with its start and end (and, for
+ * a read, the member that answered), so outages and read routing can be computed afterwards for any window.
  */
 final class FailoverLoad {
-    /** A finished write or read: when, its outcome, and for a successful read the member that served it. */
-    record Op(long atNanos, boolean ok, boolean onReplica, String member, String sqlState) {
-    }
-
     final ConcurrentLinkedQueue<Op> writes = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<Op> reads = new ConcurrentLinkedQueue<>();
     /** Acknowledged id to the time of its acknowledgement: lost commits are attributed to an event by it. */
@@ -61,14 +58,15 @@ final class FailoverLoad {
         return new Thread(() -> {
             while (running.get()) {
                 long id = ids.incrementAndGet();
+                long began = System.nanoTime();
                 try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO acked VALUES (?)")) {
                     ps.setLong(1, id);
                     ps.executeUpdate();
                     long now = System.nanoTime();
                     acknowledged.put(id, now);
-                    writes.add(new Op(now, true, false, null, null));
+                    writes.add(new Op(began, now, true, false, null, null));
                 } catch (SQLException e) {
-                    writes.add(new Op(System.nanoTime(), false, false, null, e.getSQLState()));
+                    writes.add(new Op(began, System.nanoTime(), false, false, null, e.getSQLState()));
                     pause();
                 }
             }
@@ -78,6 +76,7 @@ final class FailoverLoad {
     private Thread reader(DataSource pool) {
         return new Thread(() -> {
             while (running.get()) {
+                long began = System.nanoTime();
                 try (Connection c = pool.getConnection()) {
                     c.setReadOnly(true);
                     // The port names the member (all listen on 127.0.0.1): which server a pooled
@@ -87,10 +86,10 @@ final class FailoverLoad {
                         rs.next();
                         boolean standby = rs.getBoolean(1);
                         String member = memberByPort.getOrDefault(rs.getInt(2), "port " + rs.getInt(2));
-                        reads.add(new Op(System.nanoTime(), true, standby, member, null));
+                        reads.add(new Op(began, System.nanoTime(), true, standby, member, null));
                     }
                 } catch (SQLException e) {
-                    reads.add(new Op(System.nanoTime(), false, false, null, e.getSQLState()));
+                    reads.add(new Op(began, System.nanoTime(), false, false, null, e.getSQLState()));
                     pause();
                 }
             }
@@ -104,7 +103,7 @@ final class FailoverLoad {
     Map<String, Long> replicaReadsByMember(long from, long to) {
         Map<String, Long> counts = new TreeMap<>();
         for (Op o : reads) {
-            if (o.ok() && o.onReplica() && o.atNanos() >= from && o.atNanos() <= to) {
+            if (o.ok() && o.onStandby() && o.endNanos() >= from && o.endNanos() <= to) {
                 counts.merge(o.member(), 1L, Long::sum);
             }
         }

@@ -9,15 +9,17 @@ import java.util.List;
 import org.pgrepl.infra.PatroniCluster;
 
 /**
- * The failover benchmark (issue #9): runs PatroniFailoverIT's scenario (a switchover to the replica
- * the reader was using, then a SIGKILL of the leader and its restart, under 2 writers and 1 reader)
- * on a fresh Patroni cluster for pgrepl (B), for pgjdbc's multi-host URL with a writer and a
- * reader pool (P), and for pgrepl with synchronous_mode off (BA), and prints one Markdown table:
- * write outage, time from Patroni's election to the first write, steady-state read share on
- * replicas and which members served the reads, failed reads, lost commits and writes refused by a
- * standby. Progress goes to stderr, the report to stdout.
+ * The failover benchmark (issues #9, #14): runs PatroniFailoverIT's scenario (a switchover to the
+ * replica the reader was using, then a SIGKILL of the leader and its restart, under 2 writers and
+ * 1 reader) on a fresh Patroni cluster of 3 and of 2 members for pgrepl (B), for pgjdbc's
+ * multi-host URL with a writer and a reader pool (P), and for pgrepl with synchronous_mode off
+ * (BA), and prints one Markdown table over each event's whole window: Patroni's outage, write
+ * outage, time from Patroni's election to the first write, share of reads on a standby while one
+ * answered, time from a standby's return to the first read on one, failed reads inside and outside
+ * Patroni's outage, lost commits and writes refused by a standby. Progress goes to stderr, the
+ * report to stdout.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar org.pgrepl.bench.failover.FailoverMain [--out FILE] [--systems B,P,BA]</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar org.pgrepl.bench.failover.FailoverMain [--out FILE] [--systems B,P,BA] [--members 3,2]</pre>
  */
 public final class FailoverMain {
     static final String USAGE = """
@@ -25,8 +27,9 @@ public final class FailoverMain {
               --out FILE       also write the report to FILE
               --systems B,P,BA run only these systems (default: B,P,BA; BA is pgrepl with
                                synchronous_mode off)
+              --members 3,2    cluster sizes to run each system on (default: 3,2)
               --help           this text
-            Needs Debian packages patroni and etcd-server, and PostgreSQL; about 70 s per system.
+            Needs Debian packages patroni and etcd-server, and PostgreSQL; about 60 s per system and size.
             """;
 
     private FailoverMain() {
@@ -39,6 +42,7 @@ public final class FailoverMain {
     public static void main(String[] args) throws Exception {
         Path out = null;
         List<FailoverSystem> systems = List.of(FailoverSystem.values());
+        List<Integer> sizes = List.of(3, 2);
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -48,6 +52,7 @@ public final class FailoverMain {
                     }
                     case "--out" -> out = Path.of(value(args, ++i, "--out"));
                     case "--systems" -> systems = systems(value(args, ++i, "--systems"));
+                    case "--members" -> sizes = sizes(value(args, ++i, "--members"));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -65,13 +70,15 @@ public final class FailoverMain {
         }
         FailoverReport report = new FailoverReport();
         FailoverScenario scenario = new FailoverScenario(System.err);
-        for (FailoverSystem s : systems) {
-            try {
-                report.add(s, scenario.run(s));
-            } catch (Exception e) {
-                // One system failing (a cluster that would not start, say) still reports the other.
-                System.err.printf("%s: did not finish: %s%n", s.label(), e);
-                report.failed(s, String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString()));
+        for (int members : sizes) {
+            for (FailoverSystem s : systems) {
+                try {
+                    report.add(s, members, scenario.run(s, members));
+                } catch (Exception e) {
+                    // One system failing (a cluster that would not start, say) still reports the others.
+                    System.err.printf("%s, %d members: did not finish: %s%n", s.label(), members, e);
+                    report.failed(s, members, String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString()));
+                }
             }
         }
         String md = report.markdown(patroniVersion());
@@ -99,6 +106,23 @@ public final class FailoverMain {
             }
         }
         return systems;
+    }
+
+    private static List<Integer> sizes(String list) {
+        List<Integer> sizes = new ArrayList<>();
+        for (String s : list.split(",")) {
+            int n;
+            try {
+                n = Integer.parseInt(s.trim());
+            } catch (NumberFormatException e) {
+                n = 0;
+            }
+            if (n < 2 || n > 5) {
+                throw new IllegalArgumentException("--members takes sizes from 2 to 5, not " + s);
+            }
+            sizes.add(n);
+        }
+        return sizes;
     }
 
     /** "patroni 3.0.2", from the installed binary, for the report header. */

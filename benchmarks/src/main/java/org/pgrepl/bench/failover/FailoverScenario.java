@@ -17,13 +17,15 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.pgrepl.infra.PatroniCluster;
+import org.pgrepl.infra.PatroniWatch;
 
 /**
- * The scenario of PatroniFailoverIT for one system on a fresh 3-member Patroni cluster
+ * The scenario of PatroniFailoverIT for one system on a fresh Patroni cluster of 3 or 2 members
  * (synchronous mode on, or off for BA): load for 2 s, switchover to the replica the reader was
- * using, healthy, 3 s settle, 4 s steady window; then SIGKILL of the leader (that same member),
- * its restart 2 s later, healthy, 3 s settle, 4 s steady window. Each system gets its own cluster
- * so none inherits another's history (rewound members, replication slots).
+ * using, healthy (the end of the rejoin), 3 s tail; then SIGKILL of the leader (that same
+ * member), its restart 2 s later, healthy, 3 s tail. A {@link PatroniWatch} records what Patroni
+ * and the members reported all along. Each system gets its own cluster so none inherits another's
+ * history (rewound members, replication slots).
  */
 final class FailoverScenario {
     /** The rows of one system, plus what the run saw that the table does not show. */
@@ -36,10 +38,11 @@ final class FailoverScenario {
         this.log = log;
     }
 
-    Result run(FailoverSystem system) throws Exception {
-        log.printf("%s: starting a 3-member Patroni cluster (synchronous mode %s)%n", system.label(),
+    Result run(FailoverSystem system, int members) throws Exception {
+        log.printf("%s: starting a %d-member Patroni cluster (synchronous mode %s)%n", system.label(), members,
                 system.synchronousMode() ? "on" : "off");
-        try (PatroniCluster cluster = PatroniCluster.start(3, system.synchronousMode())) {
+        try (PatroniCluster cluster = PatroniCluster.start(members, system.synchronousMode());
+             PatroniWatch watch = PatroniWatch.start(cluster, Duration.ofMillis(100))) {
             FailoverLoad load = new FailoverLoad(cluster.members().stream()
                     .collect(Collectors.toMap(PatroniCluster.Member::port, PatroniCluster.Member::name)));
             List<EventFigures.Times> times = new ArrayList<>();
@@ -62,14 +65,16 @@ final class FailoverScenario {
             times.set(1, times.get(1).withCount(times.get(1).start(), loadEnd + 1));
 
             Leader leader = finalLeader(cluster);
-            List<EventFigures> rows = times.stream().map(t -> EventFigures.of(system, t, load, leader.ids())).toList();
+            List<EventFigures> rows = times.stream()
+                    .map(t -> EventFigures.of(system, members, t, load, watch, leader.ids())).toList();
             // Which errors the clients saw, by SQLState, so a reader of the report can tell
             // connection failures (08xxx) from refused writes (25006) or pool timeouts (null).
             String states = new TreeMap<>(Stream.concat(load.writes.stream(), load.reads.stream())
                     .filter(o -> !o.ok()).collect(Collectors.groupingBy(o -> String.valueOf(o.sqlState()),
                             Collectors.counting()))).toString();
-            log.printf("%s: done; %d acknowledged commits; failed operations by SQLState: %s%n", system.label(),
-                    load.acknowledged.size(), states);
+            log.printf("%s, %d members: done; %d acknowledged commits; failed operations by SQLState: %s%n",
+                    system.label(), members, load.acknowledged.size(), states);
+            rows.forEach(r -> log.printf("%s, %d members, %s: %s%n", system.label(), members, r.event(), r.window()));
             return new Result(rows, leader.serverVersion(), states);
         }
     }
@@ -101,11 +106,10 @@ final class FailoverScenario {
         }
         long elected = System.nanoTime();
         cluster.awaitHealthy(Duration.ofSeconds(60));
+        long rejoined = System.nanoTime();
         Thread.sleep(3000);
-        long steady1 = System.nanoTime();
-        Thread.sleep(4000);
         times.add(new EventFigures.Times("switchover " + leader + " → " + newLeader + " (" + why + ")",
-                t0, elected, steady1, System.nanoTime(), 0, 0));
+                t0, elected, rejoined, System.nanoTime(), 0, 0));
 
         log.printf("%s: SIGKILL of leader %s%n", system.label(), cluster.leader());
         long t1 = System.nanoTime();
@@ -116,11 +120,10 @@ final class FailoverScenario {
         Thread.sleep(2000);
         cluster.startMember(cluster.member(killed));
         cluster.awaitHealthy(Duration.ofSeconds(90));
+        long rejoined2 = System.nanoTime();
         Thread.sleep(3000);
-        long steady2 = System.nanoTime();
-        Thread.sleep(4000);
         times.add(new EventFigures.Times("SIGKILL of leader " + killed + " (" + promoted + " elected), restart",
-                t1, elected2, steady2, System.nanoTime(), 0, 0));
+                t1, elected2, rejoined2, System.nanoTime(), 0, 0));
     }
 
     /** What the final leader holds. */

@@ -1,93 +1,126 @@
 package org.pgrepl.jdbc.monitor;
 
 import java.util.List;
+import org.pgrepl.jdbc.metrics.ClusterSnapshot;
+import org.pgrepl.jdbc.metrics.HostSnapshot;
+import org.pgrepl.jdbc.metrics.ReadYourWritesOutcome;
+import org.pgrepl.jdbc.metrics.RouteReason;
+import org.pgrepl.jdbc.metrics.RouteTarget;
 
-/** {@link ClusterMXBean} over a monitor's state and a cluster's counters. */
+/** {@link ClusterMXBean} over a cluster's {@link ClusterSnapshot}. */
 public final class ClusterMXBeanImpl implements ClusterMXBean {
-    private final List<String> hosts;
-    private final ClusterMonitor monitor;
-    private final ClusterStats stats;
+    private final ClusterSnapshot cluster;
 
-    /**
-     * @param hosts   {@code host:port} in URL order
-     * @param monitor the cluster's monitor
-     * @param stats   the cluster's counters
-     */
-    public ClusterMXBeanImpl(List<String> hosts, ClusterMonitor monitor, ClusterStats stats) {
-        this.hosts = List.copyOf(hosts);
-        this.monitor = monitor;
-        this.stats = stats;
+    /** @param cluster the live view of the cluster */
+    public ClusterMXBeanImpl(ClusterSnapshot cluster) {
+        this.cluster = cluster;
     }
 
     @Override
     public String[] getHosts() {
-        return hosts.toArray(String[]::new);
+        return cluster.hosts().stream().map(HostSnapshot::address).toArray(String[]::new);
     }
 
     @Override
     public String[] getRoles() {
-        return monitor.state().hosts().stream().map(h -> h.role().name()).toArray(String[]::new);
+        return cluster.hosts().stream().map(HostSnapshot::role).toArray(String[]::new);
     }
 
     @Override
     public long[] getLagBytes() {
-        return monitor.state().hosts().stream().mapToLong(HostState::lagBytes).toArray();
+        return cluster.hosts().stream().mapToLong(HostSnapshot::lagBytes).toArray();
     }
 
     @Override
     public long[] getLagMillis() {
-        return monitor.state().hosts().stream().mapToLong(HostState::lagMillis).toArray();
+        return cluster.hosts().stream()
+                .mapToLong(h -> Double.isNaN(h.lagSeconds()) ? -1 : Math.round(h.lagSeconds() * 1000)).toArray();
     }
 
     @Override
     public boolean[] getUp() {
-        List<HostState> states = monitor.state().hosts();
-        boolean[] up = new boolean[states.size()];
+        List<HostSnapshot> hosts = cluster.hosts();
+        boolean[] up = new boolean[hosts.size()];
         for (int i = 0; i < up.length; i++) {
-            HostState.Role r = states.get(i).role();
-            up[i] = r == HostState.Role.PRIMARY || r == HostState.Role.REPLICA;
+            up[i] = hosts.get(i).up();
         }
         return up;
     }
 
     @Override
+    public boolean[] getEligible() {
+        List<HostSnapshot> hosts = cluster.hosts();
+        boolean[] eligible = new boolean[hosts.size()];
+        for (int i = 0; i < eligible.length; i++) {
+            eligible[i] = hosts.get(i).eligible();
+        }
+        return eligible;
+    }
+
+    @Override
+    public int[] getOpenConnections() {
+        return cluster.hosts().stream().mapToInt(HostSnapshot::openConnections).toArray();
+    }
+
+    @Override
     public String getWritableHost() {
-        int w = monitor.state().writable();
-        return w < 0 ? "" : hosts.get(w);
+        String w = cluster.writableHost();
+        return w == null ? "" : w;
     }
 
     @Override
     public long getReplicaRoutes() {
-        return stats.replicaRoutes.sum();
+        return cluster.routes(RouteTarget.REPLICA);
     }
 
     @Override
     public long getPrimaryRoutes() {
-        return stats.primaryRoutes.sum();
+        return cluster.routes(RouteTarget.PRIMARY);
     }
 
     @Override
     public long getFallbacks() {
-        return stats.fallbacks.sum();
+        long n = 0;
+        for (RouteReason r : RouteReason.values()) {
+            if (r != RouteReason.WRITE && r != RouteReason.TRANSACTION_PINNED && r != RouteReason.READ_ONLY) {
+                n += cluster.routes(RouteTarget.PRIMARY, r);
+            }
+        }
+        return n;
     }
 
     @Override
     public long getReadYourWritesWaits() {
-        return stats.readYourWritesWaits.sum();
+        long n = 0;
+        for (ReadYourWritesOutcome o : ReadYourWritesOutcome.values()) {
+            n += cluster.readYourWritesWaits(o);
+        }
+        return n;
     }
 
     @Override
     public long getReadYourWritesTimeouts() {
-        return stats.readYourWritesTimeouts.sum();
+        return cluster.readYourWritesWaits(ReadYourWritesOutcome.TIMED_OUT)
+                + cluster.readYourWritesWaits(ReadYourWritesOutcome.FELL_BACK);
     }
 
     @Override
     public long getLagExclusions() {
-        return stats.lagExclusions.sum();
+        return cluster.lagExclusions();
     }
 
     @Override
     public long getMonitorCycles() {
-        return monitor.state().cycle();
+        return cluster.monitorCycles();
+    }
+
+    @Override
+    public long getMonitorFailures() {
+        return cluster.monitorFailures();
+    }
+
+    @Override
+    public long getPromotionsSeen() {
+        return cluster.promotionsSeen();
     }
 }

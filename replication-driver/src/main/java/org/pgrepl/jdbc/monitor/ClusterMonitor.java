@@ -51,6 +51,9 @@ public final class ClusterMonitor implements AutoCloseable {
     private volatile ClusterState state;
     private volatile boolean closed;
     private volatile long systemIdentifier;
+    private final ClusterStats stats;
+    /** The last host seen taking writes (-1 before any): a different one later is a promotion seen. */
+    private int lastWritable = -1;
 
     /**
      * @param name      for the thread name and logs (host list, no credentials)
@@ -59,6 +62,15 @@ public final class ClusterMonitor implements AutoCloseable {
      * @param interval  time between cycles
      */
     public ClusterMonitor(String name, int hostCount, Connector connector, Duration interval) {
+        this(name, hostCount, connector, interval, new ClusterStats());
+    }
+
+    /**
+     * @param stats where cycles, failed checks and promotions are counted (the cluster's, so the
+     *              counts survive a monitor stopped and started again)
+     */
+    public ClusterMonitor(String name, int hostCount, Connector connector, Duration interval, ClusterStats stats) {
+        this.stats = stats;
         this.name = name;
         this.connector = connector;
         this.interval = interval;
@@ -117,6 +129,7 @@ public final class ClusterMonitor implements AutoCloseable {
             try {
                 cycle();
             } catch (RuntimeException e) {
+                stats.monitorFailures.increment();
                 LOG.log(Level.WARNING, "cluster monitor " + name + ": cycle failed: " + e);
             }
             wake.lock();
@@ -167,6 +180,11 @@ public final class ClusterMonitor implements AutoCloseable {
                 next[i] = HostState.down(HostState.Role.STALLED, "no answer within " + bound / 1_000_000 + " ms");
             } catch (Exception e) {
                 next[i] = HostState.down(HostState.Role.DOWN, String.valueOf(e.getCause()));
+            }
+        }
+        for (HostState h : next) {
+            if (h.role() == HostState.Role.DOWN || h.role() == HostState.Role.STALLED) {
+                stats.monitorFailures.increment();
             }
         }
         publish(next);
@@ -262,6 +280,13 @@ public final class ClusterMonitor implements AutoCloseable {
             out.add(h);
         }
         int timeline = writable >= 0 ? hosts[writable].timeline() : state.timeline();
+        if (writable >= 0 && lastWritable >= 0 && writable != lastWritable) {
+            stats.promotions.increment();
+        }
+        if (writable >= 0) {
+            lastWritable = writable;
+        }
+        stats.monitorCycles.increment();
         state = new ClusterState(List.copyOf(out), writable, ambiguousPrimary, primaryLsn, systemIdentifier, timeline,
                 System.nanoTime(), state.cycle() + 1);
     }

@@ -150,6 +150,11 @@ public final class MonitorRegistry {
         monitor.close();
     }
 
+    /** True while a monitor runs for {@code key} (leased, or within its linger after the last lease). */
+    public static boolean isRunning(String key) {
+        return locked(() -> MONITORS.containsKey(key));
+    }
+
     /** Number of running monitors, for tests and the status view. */
     public static int running() {
         LOCK.lock();

@@ -4,7 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -19,16 +19,28 @@ public final class ReplicaWaiter {
     private static final long FIRST_PAUSE_NANOS = 100_000;
     private static final long MAX_PAUSE_NANOS = 10_000_000;
 
+    /** How a wait ended. */
+    public enum Outcome {
+        /** The replica replayed the position. */
+        REACHED,
+        /** The time ran out. */
+        TIMED_OUT,
+        /** {@code stop} said to stop (a cancel from another thread, an interrupt). */
+        STOPPED
+    }
+
     private ReplicaWaiter() {
     }
 
     /**
-     * @return true when the replica reached {@code lsn} within {@code timeout}
+     * @param timeoutNanos longest wait
+     * @param stop         asked between polls: true ends the wait ({@code cancel()} from another thread)
      * @throws SQLException when the replica connection fails (the caller treats it as down)
      */
-    public static boolean await(Connection replica, long lsn, Duration timeout) throws SQLException {
+    public static Outcome await(Connection replica, long lsn, long timeoutNanos, BooleanSupplier stop)
+            throws SQLException {
         long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
+        long deadline = start + timeoutNanos;
         String target = Lsn.format(lsn);
         long pause = 0;
         try (PreparedStatement ps = replica.prepareStatement(QUERY)) {
@@ -36,13 +48,16 @@ public final class ReplicaWaiter {
             while (true) {
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next() && rs.getBoolean(1)) {
-                        return true;
+                        return Outcome.REACHED;
                     }
                 }
                 long now = System.nanoTime();
                 long left = deadline - now;
                 if (left <= 0) {
-                    return false;
+                    return Outcome.TIMED_OUT;
+                }
+                if (stop.getAsBoolean()) {
+                    return Outcome.STOPPED;
                 }
                 // Replay usually lands within a few hundred microseconds of the commit: ask again at
                 // once for the first couple of milliseconds (each ask is a round trip), since a
@@ -54,7 +69,7 @@ public final class ReplicaWaiter {
                 LockSupport.parkNanos(Math.min(pause, left));
                 if (Thread.interrupted()) {
                     Thread.currentThread().interrupt();
-                    return false;
+                    return Outcome.STOPPED;
                 }
             }
         }

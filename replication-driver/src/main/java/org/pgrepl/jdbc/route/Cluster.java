@@ -4,21 +4,29 @@ import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.pgrepl.jdbc.config.ClusterKeys;
+import org.pgrepl.jdbc.config.DriverConfig;
 import org.pgrepl.jdbc.config.HostSpec;
 import org.pgrepl.jdbc.config.PgReplUrl;
+import org.pgrepl.jdbc.metrics.RouteReason;
+import org.pgrepl.jdbc.metrics.RouteTarget;
 import org.pgrepl.jdbc.monitor.ClusterMXBeanImpl;
 import org.pgrepl.jdbc.monitor.ClusterMonitor;
+import org.pgrepl.jdbc.monitor.ClusterState;
 import org.pgrepl.jdbc.monitor.ClusterStats;
+import org.pgrepl.jdbc.monitor.HostState;
 import org.pgrepl.jdbc.monitor.Lsn;
 import org.pgrepl.jdbc.monitor.MonitorRegistry;
 
@@ -40,9 +48,13 @@ final class Cluster {
     private static final Map<String, Cluster> CLUSTERS = new HashMap<>();
     /** Process-wide read floors by sorted hosts and database: a long per cluster, kept for the JVM's life. */
     private static final Map<String, AtomicLong> FLOORS = new ConcurrentHashMap<>();
+    /** Open connections per floor key whose primary was handed out through {@code unwrap} ({@code process}). */
+    private static final Map<String, AtomicInteger> UNWRAPPED = new ConcurrentHashMap<>();
 
     final String key;
     final String displayName;
+    /** {@code host:port,host:port/database}, hosts sorted: the metrics name, without the user. */
+    final String name;
     final List<HostSpec> hosts;
     private final Map<HostSpec, Integer> index = new HashMap<>();
     private final HostHealth[] health;
@@ -51,6 +63,18 @@ final class Cluster {
     final ClusterStats stats = new ClusterStats();
     /** Highest commit position any connection to these hosts and database in this JVM has seen ({@code process}). */
     final AtomicLong processFloor;
+    /**
+     * Open connections of these hosts and database whose primary connection the application holds
+     * through {@code unwrap} (COPY, large objects): they may commit at any moment unseen, so while
+     * there are any, a {@code process} read takes the primary's position itself.
+     */
+    final AtomicInteger unwrappedPrimaries;
+    /** Physical connections open now, for the per-host connection counts of the metrics. */
+    private final Set<Physical> open = ConcurrentHashMap.newKeySet();
+    /** The monitor of the latest lease, for the metrics (null before the first connection). */
+    volatile ClusterMonitor monitor;
+    /** Settings of the latest connection, for a host's eligibility in the metrics. */
+    volatile DriverConfig latestConfig;
     /** The most recently opened connection's URL: the monitor logs in with its credentials. */
     private volatile PgReplUrl latest;
     /** This cluster's JMX name while registered, else null. */
@@ -59,9 +83,14 @@ final class Cluster {
     private Cluster(String key, PgReplUrl url) {
         this.key = key;
         this.displayName = ClusterKeys.displayName(url);
+        List<String> sorted = new ArrayList<>();
+        url.hosts().forEach(h -> sorted.add(h.toString()));
+        Collections.sort(sorted);
+        this.name = String.join(",", sorted) + "/" + url.database();
         this.hosts = List.copyOf(url.hosts());
         this.latest = url;
         this.processFloor = FLOORS.computeIfAbsent(ClusterKeys.floorKey(url), k -> new AtomicLong(Lsn.NONE));
+        this.unwrappedPrimaries = UNWRAPPED.computeIfAbsent(ClusterKeys.floorKey(url), k -> new AtomicInteger());
         this.health = new HostHealth[hosts.size()];
         this.openReplicaConnections = new AtomicInteger[hosts.size()];
         for (int i = 0; i < hosts.size(); i++) {
@@ -75,6 +104,78 @@ final class Cluster {
     static Cluster of(PgReplUrl url) {
         String key = ClusterKeys.monitorKey(url);
         return MonitorRegistry.locked(() -> CLUSTERS.computeIfAbsent(key, k -> new Cluster(k, url)));
+    }
+
+    /** Every live cluster in this JVM. */
+    static List<Cluster> all() {
+        return MonitorRegistry.locked(() -> List.copyOf(CLUSTERS.values()));
+    }
+
+    /** True while this cluster's monitor runs (a connection or pool to it is open). */
+    boolean running() {
+        return MonitorRegistry.isRunning(key);
+    }
+
+    /** A physical connection was opened (its constructor) or closed (close or abort; idempotent). */
+    void opened(Physical p) {
+        open.add(p);
+    }
+
+    void closed(Physical p) {
+        open.remove(p);
+    }
+
+    /** Physical connections this JVM holds open to host {@code i}. */
+    int openConnections(int i) {
+        int n = 0;
+        for (Physical p : open) {
+            n += p.hostIndex == i ? 1 : 0;
+        }
+        return n;
+    }
+
+    /**
+     * Counts one statement execution on {@code p}. {@code reason} is what the route last
+     * decided; a statement created earlier on another route keeps its own connection, so the
+     * target comes from the connection and the reason is made to fit it. A statement that
+     * continues an open transaction counts as pinned.
+     */
+    void routed(Physical p, RouteReason reason) {
+        if (p.inTransaction()) {
+            reason = RouteReason.TRANSACTION_PINNED; // a statement after the first of a transaction
+        }
+        if (p.readRoute) {
+            stats.routed(RouteTarget.REPLICA, reason == RouteReason.TRANSACTION_PINNED ? reason : RouteReason.READ_ONLY);
+        } else if (!p.readOnlySession) {
+            stats.routed(RouteTarget.PRIMARY, RouteReason.WRITE);
+        } else {
+            stats.routed(RouteTarget.PRIMARY,
+                    reason == RouteReason.WRITE || reason == RouteReason.READ_ONLY ? RouteReason.NO_USABLE_REPLICA : reason);
+        }
+    }
+
+    /**
+     * The reason of a read served by the primary, from the fallback's description: no usable
+     * replica counts as a lag exclusion when a replica was up but beyond the lag bound.
+     */
+    RouteReason fallbackReason(String why, Router router) {
+        if (why.startsWith("serializable")) {
+            return RouteReason.SERIALIZABLE;
+        }
+        if (why.contains("older timeline")) {
+            return RouteReason.PROMOTION;
+        }
+        if (why.contains("read floor")) {
+            return RouteReason.READ_YOUR_WRITES_TIMEOUT;
+        }
+        ClusterState s = router.monitor.state();
+        for (int i = 0; i < hosts.size(); i++) {
+            HostState h = s.host(i);
+            if (i != s.writable() && h.role() == HostState.Role.REPLICA && health(i).usable() && !withinLagOf(router.config, h)) {
+                return RouteReason.LAG_EXCLUSION;
+            }
+        }
+        return RouteReason.NO_USABLE_REPLICA;
     }
 
     /** The host's position in this cluster's list, or -1. */
@@ -97,7 +198,8 @@ final class Cluster {
      */
     MonitorRegistry.Lease monitorLease(PgReplUrl url) {
         latest = url;
-        return MonitorRegistry.locked(() -> {
+        latestConfig = url.config();
+        MonitorRegistry.Lease lease = MonitorRegistry.locked(() -> {
             String registryKey = key;
             Cluster live = CLUSTERS.putIfAbsent(key, this);
             if (live != null && live != this) {
@@ -108,12 +210,22 @@ final class Cluster {
             }
             return MonitorRegistry.acquire(registryKey, this::startMonitor, this::retire);
         });
+        monitor = lease.monitor();
+        return lease;
+    }
+
+    /** True when {@code h} is within the lag bounds of {@code c} (null: no settings known, no bound). */
+    static boolean withinLagOf(DriverConfig c, HostState h) {
+        if (c == null) {
+            return true;
+        }
+        return h.withinLag(c.maxReplicaLag() == null ? null : c.maxReplicaLag().toMillis(), c.maxReplicaLagBytes());
     }
 
     /** Starts the monitor; monitoring connections go straight to pgjdbc. Runs under the registry's lock. */
     private ClusterMonitor startMonitor() {
         Duration interval = latest.config().monitorInterval();
-        ClusterMonitor monitor = new ClusterMonitor(displayName, hosts.size(), this::openMonitorSession, interval);
+        ClusterMonitor monitor = new ClusterMonitor(displayName, hosts.size(), this::openMonitorSession, interval, stats);
         register(monitor);
         return monitor;
     }
@@ -151,8 +263,7 @@ final class Cluster {
             if (server.isRegistered(name)) {
                 return; // a replaced cluster's own monitor (see monitorLease): the live one keeps the name
             }
-            server.registerMBean(new ClusterMXBeanImpl(hosts.stream().map(HostSpec::toString).toList(), monitor, stats),
-                    name);
+            server.registerMBean(new ClusterMXBeanImpl(ClusterViews.of(this)), name);
             registered = name;
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, "cannot register the cluster MBean: " + e);

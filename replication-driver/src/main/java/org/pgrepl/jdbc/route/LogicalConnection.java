@@ -3,6 +3,7 @@ package org.pgrepl.jdbc.route;
 import java.lang.System.Logger.Level;
 import java.sql.Array;
 import java.sql.Blob;
+import java.sql.Connection;
 import java.sql.Clob;
 import java.sql.DatabaseMetaData;
 import java.sql.NClob;
@@ -17,6 +18,9 @@ import java.util.Properties;
 import java.util.concurrent.Executor;
 import org.pgrepl.jdbc.PgReplConnection;
 import org.pgrepl.jdbc.config.PgReplUrl;
+import org.pgrepl.jdbc.monitor.CausalToken;
+import org.pgrepl.jdbc.monitor.ClusterState;
+import org.pgrepl.jdbc.monitor.Lsn;
 import org.pgrepl.jdbc.monitor.MonitorRegistry;
 import org.pgrepl.jdbc.wrap.DatabaseMetaDataWrapper;
 
@@ -25,9 +29,10 @@ import org.pgrepl.jdbc.wrap.DatabaseMetaDataWrapper;
  * connections, opened lazily, one to the primary and one to a replica. {@code setReadOnly}
  * picks the route; session state set here follows onto whichever physical connection serves
  * the next statement. Routing decisions live in {@link Routes}, statement creation in
- * {@link StatementFactory}; this class is the rest of the JDBC surface.
+ * {@link StatementFactory}, session state in {@link SessionSettings}; this class is the rest
+ * of the JDBC surface: transactions, metadata, savepoints, validation and causal tokens.
  */
-public final class LogicalConnection extends StatementFactory implements PgReplConnection {
+public final class LogicalConnection extends SessionSettings implements PgReplConnection {
     private static final System.Logger LOG = System.getLogger("org.pgrepl.jdbc.routing");
 
     /** Creates a logical connection; opens no server connection. */
@@ -69,18 +74,31 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
         return readOnly;
     }
 
-    // --- session state: answered here, replayed where it differs ----------------------------
-
+    // --- transactions --------------------------------------------------------------------------
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
         checkOpen();
         if (state.autoCommit == autoCommit) {
             return;
         }
+        if (autoCommit && lostTransaction != null) {
+            String host = lostTransaction;
+            lostTransaction = null; // ended here, as a failed commit ends it
+            throw lostTransactionError(host);
+        }
         Physical p = currentOrNull();
         if (p != null) {
-            p.conn.setAutoCommit(autoCommit); // commits an open transaction, as JDBC says
+            boolean committing = autoCommit && p.inTransaction();
+            try {
+                p.conn.setAutoCommit(autoCommit); // commits an open transaction, as JDBC says
+            } catch (SQLException e) {
+                throw committing && Router.isConnectionProblem(e) ? outcomeUnknown(p, e) : p.translate(e);
+            }
             p.autoCommitApplied(autoCommit);
+            if (committing) {
+                endOfTransaction(true);
+                committed(p);
+            }
         }
         state.autoCommit = autoCommit;
         state.changed();
@@ -98,6 +116,11 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
     @Override
     public void commit() throws SQLException {
         checkOpen();
+        String lost = lostTransaction;
+        if (lost != null) {
+            lostTransaction = null; // the commit fails and ends the lost transaction
+            throw lostTransactionError(lost);
+        }
         Physical p = currentOrNull();
         if (p == null) {
             if (state.autoCommit) {
@@ -108,14 +131,31 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
         try {
             p.conn.commit();
         } catch (SQLException e) {
-            throw p.translate(e);
+            throw Router.isConnectionProblem(e) ? outcomeUnknown(p, e) : p.translate(e);
         }
+        endOfTransaction(true);
         committed(p);
+    }
+
+    /**
+     * The connection failed while a commit was in flight: the server may or may not have
+     * committed, and no one can tell the application which (08007, as the SQL standard names it).
+     */
+    private SQLException outcomeUnknown(Physical p, SQLException e) {
+        p.translate(e);
+        lostTransaction = null; // reported here: the application knows, and goes on
+        return new SQLException("pgrepl: the connection to " + p.host + " failed while the commit was in flight;"
+                + " whether the transaction committed is unknown", "08007", e);
     }
 
     @Override
     public void rollback() throws SQLException {
         checkOpen();
+        if (lostTransaction != null) {
+            lostTransaction = null; // gone with its connection: nothing is left to roll back
+            endOfTransaction(false);
+            return;
+        }
         Physical p = currentOrNull();
         if (p == null) {
             if (state.autoCommit) {
@@ -126,234 +166,93 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
         try {
             p.conn.rollback();
         } catch (SQLException e) {
-            throw p.translate(e);
+            SQLException t = p.translate(e);
+            if (!Router.isConnectionProblem(e)) {
+                throw t;
+            }
+            lostTransaction = null; // rolled back by the server as the session ended
         }
-    }
-
-    @Override
-    public void setTransactionIsolation(int level) throws SQLException {
-        checkOpen();
-        if (level != TRANSACTION_READ_UNCOMMITTED && level != TRANSACTION_READ_COMMITTED
-                && level != TRANSACTION_REPEATABLE_READ && level != TRANSACTION_SERIALIZABLE) {
-            throw new SQLException("pgrepl: unsupported transaction isolation level " + level, "22023");
-        }
-        Physical p = currentOrNull();
-        if (p != null && p.inTransaction()) {
-            p.conn.setTransactionIsolation(level); // let pgjdbc refuse it inside a transaction
-        }
-        state.isolation = level;
-        state.changed();
-    }
-
-    @Override
-    public int getTransactionIsolation() throws SQLException {
-        checkOpen();
-        return state.isolation >= 0 ? state.isolation : route().conn.getTransactionIsolation();
-    }
-
-    @Override
-    public void setHoldability(int holdability) throws SQLException {
-        checkOpen();
-        if (holdability != java.sql.ResultSet.HOLD_CURSORS_OVER_COMMIT
-                && holdability != java.sql.ResultSet.CLOSE_CURSORS_AT_COMMIT) {
-            throw new SQLException("pgrepl: unknown holdability " + holdability, "22023");
-        }
-        state.holdability = holdability;
-        state.changed();
-    }
-
-    @Override
-    public int getHoldability() throws SQLException {
-        checkOpen();
-        return state.holdability >= 0 ? state.holdability : java.sql.ResultSet.CLOSE_CURSORS_AT_COMMIT;
-    }
-
-    @Override
-    public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-        checkOpen();
-        if (milliseconds < 0) {
-            throw new SQLException("pgrepl: network timeout must not be negative", "22023");
-        }
-        state.networkTimeout = milliseconds;
-        state.networkTimeoutExecutor = executor;
-        state.changed();
-        Physical p = currentOrNull();
-        if (p != null) {
-            p.sync(state); // applies to a statement already running, as the JDBC spec asks
-        }
-    }
-
-    @Override
-    public int getNetworkTimeout() throws SQLException {
-        checkOpen();
-        if (state.networkTimeout >= 0) {
-            return state.networkTimeout;
-        }
-        Physical p = currentOrNull();
-        return p != null ? p.conn.getNetworkTimeout() : socketTimeoutMillis();
-    }
-
-    @Override
-    public void setSchema(String schema) throws SQLException {
-        checkOpen();
-        if (router.config.transactionPooling()) {
-            // search_path is session state: behind a transaction pooler it would stay on a server
-            // session that other clients' transactions then run in.
-            throw new SQLException("pgrepl: setSchema is refused with transactionPooling=true, since a transaction"
-                    + " pooler would carry search_path to other clients; qualify names, or set it per role"
-                    + " (ALTER ROLE ... SET search_path)", "0A000");
-        }
-        state.schema = schema;
-        state.changed();
-    }
-
-    @Override
-    public String getSchema() throws SQLException {
-        checkOpen();
-        return state.schema != null ? state.schema : route().conn.getSchema();
-    }
-
-    @Override
-    public void setCatalog(String catalog) throws SQLException {
-        checkOpen();
-        state.catalog = catalog; // pgjdbc ignores it too: a connection cannot change its database
-    }
-
-    @Override
-    public String getCatalog() throws SQLException {
-        checkOpen();
-        return state.catalog != null ? state.catalog : router.url.database();
-    }
-
-    @Override
-    public void setClientInfo(String name, String value) throws SQLClientInfoException {
-        Properties next = state.clientInfo == null ? new Properties() : (Properties) state.clientInfo.clone();
-        if (value == null) {
-            next.remove(name);
-        } else {
-            next.setProperty(name, value);
-        }
-        state.clientInfo = next;
-        state.changed();
-    }
-
-    @Override
-    public void setClientInfo(Properties properties) throws SQLClientInfoException {
-        state.clientInfo = (Properties) properties.clone();
-        state.changed();
-    }
-
-    @Override
-    public String getClientInfo(String name) throws SQLException {
-        checkOpen();
-        if (state.clientInfo != null && state.clientInfo.containsKey(name)) {
-            return state.clientInfo.getProperty(name);
-        }
-        Physical p = currentOrNull();
-        return p != null ? p.conn.getClientInfo(name) : router.url.pgjdbcProperties().getProperty(name);
-    }
-
-    @Override
-    public Properties getClientInfo() throws SQLException {
-        checkOpen();
-        Physical p = currentOrNull();
-        Properties all = p != null ? p.conn.getClientInfo() : new Properties();
-        if (state.clientInfo != null) {
-            all.putAll(state.clientInfo);
-        }
-        return all;
-    }
-
-    @Override
-    public Map<String, Class<?>> getTypeMap() throws SQLException {
-        checkOpen();
-        return state.typeMap != null ? state.typeMap : new java.util.HashMap<>();
-    }
-
-    @Override
-    public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-        checkOpen();
-        state.typeMap = map;
-        state.changed();
+        endOfTransaction(false);
     }
 
     // --- the rest of java.sql.Connection ------------------------------------------------------
 
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
-        return new DatabaseMetaDataWrapper(this, route().conn.getMetaData());
-    }
-
-    @Override
-    public String nativeSQL(String sql) throws SQLException {
-        return route().conn.nativeSQL(sql);
-    }
-
-    @Override
-    public SQLWarning getWarnings() throws SQLException {
-        checkOpen();
-        Physical p = currentOrNull();
-        return p == null ? null : p.conn.getWarnings();
-    }
-
-    @Override
-    public void clearWarnings() throws SQLException {
-        checkOpen();
-        for (Physical p : physicals()) {
-            p.conn.clearWarnings();
+        Physical p = route();
+        try {
+            return new DatabaseMetaDataWrapper(this, p.conn.getMetaData(), p);
+        } catch (SQLException e) {
+            throw p.translate(e);
         }
     }
 
     @Override
+    public String nativeSQL(String sql) throws SQLException {
+        return onRoute(c -> c.nativeSQL(sql));
+    }
+
+    @Override
     public Savepoint setSavepoint() throws SQLException {
-        return route().conn.setSavepoint();
+        return onRoute(Connection::setSavepoint);
     }
 
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
-        return route().conn.setSavepoint(name);
+        return onRoute(c -> c.setSavepoint(name));
     }
 
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
-        route().conn.rollback(savepoint);
+        onRoute(c -> {
+            c.rollback(savepoint);
+            return null;
+        });
     }
 
     @Override
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-        route().conn.releaseSavepoint(savepoint);
+        onRoute(c -> {
+            c.releaseSavepoint(savepoint);
+            return null;
+        });
     }
 
     @Override
     public Clob createClob() throws SQLException {
-        return route().conn.createClob();
+        return onRoute(Connection::createClob);
     }
 
     @Override
     public Blob createBlob() throws SQLException {
-        return route().conn.createBlob();
+        return onRoute(Connection::createBlob);
     }
 
     @Override
     public NClob createNClob() throws SQLException {
-        return route().conn.createNClob();
+        return onRoute(Connection::createNClob);
     }
 
     @Override
     public SQLXML createSQLXML() throws SQLException {
-        return route().conn.createSQLXML();
+        return onRoute(Connection::createSQLXML);
     }
 
     @Override
     public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
-        return route().conn.createArrayOf(typeName, elements);
+        return onRoute(c -> c.createArrayOf(typeName, elements));
     }
 
     @Override
     public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
-        return route().conn.createStruct(typeName, attributes);
+        return onRoute(c -> c.createStruct(typeName, attributes));
     }
 
+    /**
+     * Checks the current route's connection (opening it if needed) within {@code timeout}; no
+     * read-floor wait (it validates a connection, it reads nothing), and a connection found dead
+     * is dropped, so the next statement opens a fresh one.
+     */
     @Override
     public boolean isValid(int timeout) throws SQLException {
         if (timeout < 0) {
@@ -362,12 +261,18 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
         if (closed) {
             return false;
         }
+        Physical p;
         try {
-            return route().conn.isValid(timeout);
+            p = route(0, false);
         } catch (SQLException e) {
             LOG.log(Level.DEBUG, () -> "isValid: route cannot be opened: " + e.getMessage());
             return false;
         }
+        boolean valid = p.conn.isValid(timeout);
+        if (!valid) {
+            connectionFailed(p, new SQLException("isValid found the connection dead", "08006"));
+        }
+        return valid;
     }
 
     @Override
@@ -376,12 +281,55 @@ public final class LogicalConnection extends StatementFactory implements PgReplC
             return iface.cast(this);
         }
         Physical p = route();
+        if (p == primary && !p.readOnlySession) {
+            // COPY, large objects, anything done on pgjdbc's connection may write unseen by pgrepl
+            if (!primaryUnwrapped) {
+                primaryUnwrapped = true;
+                if (router.config.readConsistency() == org.pgrepl.jdbc.config.ReadConsistency.PROCESS) {
+                    router.cluster.unwrappedPrimaries.incrementAndGet(); // until this connection closes
+                }
+            }
+        }
         return iface.isInstance(p.conn) ? iface.cast(p.conn) : p.conn.unwrap(iface);
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) {
         return iface.isInstance(this) || iface.isAssignableFrom(org.postgresql.jdbc.PgConnection.class);
+    }
+
+    public String currentHost() {
+        Physical p = currentOrNull();
+        return p == null ? null : p.host.toString();
+    }
+
+    public String causalToken() throws SQLException {
+        checkOpen();
+        if (wrotePending || primaryUnwrapped) {
+            Physical p = primary;
+            if (p != null && !p.broken) {
+                takePrimaryPosition(p);
+            } else {
+                takePrimaryPosition(primaryForFloor());
+            }
+        }
+        if (lastCommitLsn == Lsn.NONE) {
+            return null;
+        }
+        ClusterState s = router.state();
+        return new CausalToken(s.systemIdentifier(), s.timeline(), lastCommitLsn).toString();
+    }
+
+    public void requireCausalToken(String token) throws SQLException {
+        checkOpen();
+        CausalToken t = CausalToken.parse(token);
+        ClusterState s = router.state();
+        if (s.systemIdentifier() != 0 && t.systemIdentifier() != s.systemIdentifier()) {
+            throw new SQLException("pgrepl: causal token from another cluster (system identifier "
+                    + Long.toUnsignedString(t.systemIdentifier()) + ", this cluster's is "
+                    + Long.toUnsignedString(s.systemIdentifier()) + ")", CausalToken.INVALID);
+        }
+        requireToken(t, s.timeline());
     }
 
     @Override

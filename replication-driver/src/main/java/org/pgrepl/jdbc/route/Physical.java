@@ -28,9 +28,11 @@ final class Physical implements RouteContext {
     final boolean readRoute;
     /** True when it is a connection to the primary put in read-only mode for a fallback read. */
     boolean readOnlySession;
-    boolean broken;
+    volatile boolean broken;
     /** Highest position this replica is known to have replayed (from a wait on it). */
     long reachedLsn;
+    /** Closed and counted out once, whichever thread (close, abort, a failure) gets there first. */
+    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
     private int appliedVersion = -1;
     private boolean autoCommit = true;
@@ -48,6 +50,7 @@ final class Physical implements RouteContext {
         this.host = host;
         this.hostIndex = hostIndex;
         this.readRoute = readRoute;
+        owner.router.cluster.opened(this);
     }
 
     /** True when a transaction is open here: autoCommit off and a statement ran since commit/rollback. */
@@ -123,6 +126,26 @@ final class Physical implements RouteContext {
         appliedVersion = s.version;
     }
 
+    /** Records a schema set on this connection directly (inside a transaction). */
+    void schemaApplied(String value) {
+        schema = value;
+    }
+
+    /** Records client info set on this connection directly. */
+    void clientInfoApplied(Properties value) {
+        clientInfo = (Properties) value.clone();
+    }
+
+    /**
+     * A rollback undid settings made in the transaction: what this connection was given is no
+     * longer known, so the next use replays the logical state in full.
+     */
+    void forgetSessionSettings() {
+        schema = null;
+        clientInfo = null;
+        appliedVersion = -1;
+    }
+
     /** Records autoCommit set on this connection directly (the JDBC call commits an open transaction). */
     void autoCommitApplied(boolean value) {
         autoCommit = value;
@@ -155,11 +178,6 @@ final class Physical implements RouteContext {
     }
 
     @Override
-    public Connection logical() {
-        return (LogicalConnection) owner;
-    }
-
-    @Override
     public void beforeExecute() throws SQLException {
         owner.beforeExecute(this);
     }
@@ -170,7 +188,12 @@ final class Physical implements RouteContext {
     }
 
     @Override
-    public org.pgrepl.jdbc.wrap.RouteContext rerouteRead(SQLException e) throws SQLException {
+    public void wrote() throws SQLException {
+        owner.wroteOutsideStatements(this);
+    }
+
+    @Override
+    public boolean rerouteRead(SQLException e) throws SQLException {
         return owner.rerouteRead(this, e);
     }
 
@@ -193,8 +216,9 @@ final class Physical implements RouteContext {
             if (e instanceof BatchUpdateException b) {
                 BatchUpdateException routed = new BatchUpdateException(message, state, e.getErrorCode(),
                         b.getLargeUpdateCounts(), e);
-                // pgjdbc puts the server's error on the next-exception chain ("Call getNextException").
-                routed.setNextException(b.getNextException());
+                if (b.getNextException() != null) {
+                    routed.setNextException(b.getNextException()); // pgjdbc chains each entry's error here
+                }
                 return routed;
             }
             if (e instanceof PSQLException pe) {
@@ -205,11 +229,26 @@ final class Physical implements RouteContext {
         return e;
     }
 
+    /** True the first time only: the caller then closes it and counts it out. */
+    boolean release() {
+        return released.compareAndSet(false, true);
+    }
+
     void closeQuietly() {
+        owner.router.cluster.closed(this);
         try {
             conn.close();
         } catch (SQLException ignored) {
             // closing a broken connection fails; it is gone either way
+        }
+    }
+
+    void abort(java.util.concurrent.Executor executor) {
+        owner.router.cluster.closed(this);
+        try {
+            conn.abort(executor);
+        } catch (SQLException | RuntimeException ignored) {
+            // aborting a broken connection fails; it is gone either way
         }
     }
 

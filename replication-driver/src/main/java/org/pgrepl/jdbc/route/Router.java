@@ -125,7 +125,7 @@ final class Router {
         int writable = config.followPromotion() && s.writable() >= 0 ? s.writable() : cluster.indexOf(url.primary());
         List<Integer> out = new ArrayList<>(cluster.hosts.size());
         for (int i = 0; i < cluster.hosts.size(); i++) {
-            if (i == writable || i == exclude || !cluster.health(i).usable() || !usableByMonitor(s.host(i))) {
+            if (i == writable || i == exclude || !cluster.health(i).usable(s, i) || !usableByMonitor(s.host(i))) {
                 continue;
             }
             out.add(i);
@@ -158,6 +158,12 @@ final class Router {
             int idx = ReplicaChooser.choose(config.replicaSelection(), candidates, cluster, s);
             try {
                 Connection c = connect(idx);
+                try {
+                    readOnlySession(c);
+                } catch (SQLException e) {
+                    closeQuietly(c);
+                    throw e;
+                }
                 cluster.openReplicaConnections(idx).incrementAndGet();
                 LOG.log(Level.DEBUG, () -> "read-only route opened to replica " + cluster.hosts.get(idx)
                         + " (" + config.replicaSelection().spelling() + ")");
@@ -170,6 +176,29 @@ final class Router {
         return null;
     }
 
+    /**
+     * A replica session is read-only in itself, not only because its server is a standby: a
+     * replica promoted under an open connection must still refuse the read-only route's writes.
+     * Behind a transaction pooler a session setting would reach other clients; pgjdbc's read-only
+     * flag begins each transaction READ ONLY there instead (autoCommit off).
+     */
+    private void readOnlySession(Connection c) throws SQLException {
+        c.setReadOnly(true);
+        if (!config.transactionPooling()) {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+            }
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // failed while being set up: gone either way
+        }
+    }
+
     /** Opens a pgjdbc connection; a connection-level failure marks the host down with back-off. */
     Connection connect(int idx) throws SQLException {
         HostSpec host = cluster.hosts.get(idx);
@@ -179,7 +208,7 @@ final class Router {
             return c;
         } catch (SQLException e) {
             if (isConnectionProblem(e)) {
-                cluster.health(idx).markDown(config.hostRecheck());
+                cluster.health(idx).markDown(config.hostRecheck(), monitor.state().cycle());
                 LOG.log(Level.DEBUG, () -> "host " + host + " marked down for " + cluster.health(idx).millisLeft()
                         + " ms: " + e.getMessage());
             }
@@ -191,6 +220,23 @@ final class Router {
     static boolean isConnectionProblem(SQLException e) {
         String state = e.getSQLState();
         return state != null && (state.startsWith("08") || state.startsWith("57P0"));
+    }
+
+    /**
+     * A socket or network timeout (pgjdbc reports it as an I/O error, 08006, caused by a
+     * SocketTimeoutException), a statement timeout or a cancel (57014): the statement ran out of
+     * the time the caller gave it. Never retried: the retry would take as long again, elsewhere.
+     */
+    static boolean isTimeout(SQLException e) {
+        if ("57014".equals(e.getSQLState())) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The hosts and what is known of them, for error messages (no credentials). */

@@ -7,62 +7,127 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 import org.pgrepl.jdbc.config.PgReplUrl;
 import org.pgrepl.jdbc.config.ReadConsistency;
 import org.pgrepl.jdbc.config.ReadFallback;
-import org.pgrepl.jdbc.monitor.CausalToken;
+import org.pgrepl.jdbc.metrics.RouteReason;
 import org.pgrepl.jdbc.monitor.ClusterState;
 import org.pgrepl.jdbc.monitor.HostState;
 import org.pgrepl.jdbc.monitor.Lsn;
 import org.pgrepl.jdbc.monitor.MonitorRegistry;
+import org.pgrepl.jdbc.wrap.RouteSource;
 
 /**
  * The routing state of a logical connection: which physical connection serves the current
  * route, when to open, re-pick or drop one, and the read floor that read-your-writes, monotonic
  * reads and causal tokens impose on replica reads.
+ *
+ * <p>Several threads may share a logical connection, and {@code close()} or {@code abort()} may
+ * come from another thread while a route is being opened (JDBC allows both): route changes hold
+ * {@link #lock} (a {@link ReentrantLock}: a virtual thread waiting on it does not pin its
+ * carrier), close and abort take no lock and never wait, and a physical connection opened after
+ * close began is closed at once, so nothing outlives the logical connection.
  */
-abstract class Routes extends ReadFloor {
+abstract class Routes extends Lifecycle implements RouteSource {
     private static final System.Logger LOG = System.getLogger("org.pgrepl.jdbc.routing");
 
     final SessionState state = new SessionState();
-    final MonitorRegistry.Lease lease;
-    boolean readOnly;
-    /** The read-write connection; also serves fallback reads, in read-only mode. */
-    Physical primary;
-    /** The connection serving the read-only route: a replica's, or {@link #primary} in fallback. */
-    Physical readPhysical;
-    volatile boolean closed;
+    volatile boolean readOnly;
+    private volatile boolean waitCancelled;
+    /** A replica whose connection just failed: the one retry of a read goes elsewhere when it can. */
+    private int excludeOnce = -1;
+    /** Why the last route went where it did, for the route counters. */
+    volatile RouteReason routeReason = RouteReason.WRITE;
 
     Routes(PgReplUrl url, Cluster cluster, MonitorRegistry.Lease lease) {
-        super(new Router(url, cluster, lease.monitor()));
-        this.lease = lease;
+        super(new Router(url, cluster, lease.monitor()), lease);
         this.readOnly = url.config().readOnly();
+    }
+
+    @Override
+    public final Physical routeForExecution(int queryTimeoutSeconds) throws SQLException {
+        return route(queryTimeoutSeconds, true);
     }
 
     /** The physical connection for the current route, opened, re-picked and synced as needed. */
     final Physical route() throws SQLException {
-        checkOpen();
-        Physical p = readOnly ? readRoute() : writeRoute();
-        p.sync(state);
-        return p;
+        return route(0, true);
     }
 
-    /** The current route's connection if it is open, without opening anything. */
+    /**
+     * The current route's connection for a statement being created: opened (so a wrong password
+     * or an unreachable host fails here, as with pgjdbc), but the read floor is waited for when
+     * the statement executes, within that execution's bounds.
+     */
+    final Physical routeForCreation() throws SQLException {
+        return route(0, true, false);
+    }
+
+    final Physical route(int queryTimeoutSeconds, boolean forWork) throws SQLException {
+        return route(queryTimeoutSeconds, forWork, forWork);
+    }
+
+    /**
+     * @param queryTimeoutSeconds the statement's bound on pgrepl's waits (0: none)
+     * @param checkLost false for {@code isValid}: a lost transaction does not make a connection invalid
+     * @param awaitFloor false where nothing is read yet: no read-floor wait
+     */
+    private Physical route(int queryTimeoutSeconds, boolean checkLost, boolean awaitFloor) throws SQLException {
+        lock.lock();
+        try {
+            checkOpen();
+            if (checkLost) {
+                checkLostTransaction();
+            }
+            if (awaitFloor) {
+                waitCancelled = false;
+            }
+            Physical p = readOnly ? readRoute(waitBound(queryTimeoutSeconds), awaitFloor) : writeRoute();
+            try {
+                p.sync(state);
+            } catch (SQLException e) {
+                throw p.translate(e);
+            }
+            if (closed) {
+                dropAll(); // closed by another thread while this one opened the route
+                checkOpen();
+            }
+            return p;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The smallest bound the caller set on this execution: query timeout or network timeout. */
+    private long waitBound(int queryTimeoutSeconds) {
+        long bound = queryTimeoutSeconds > 0 ? queryTimeoutSeconds * 1_000_000_000L : 0;
+        if (state.networkTimeout > 0) {
+            long network = state.networkTimeout * 1_000_000L;
+            bound = bound == 0 ? network : Math.min(bound, network);
+        }
+        return bound;
+    }
+
+    @Override
     final Physical currentOrNull() {
         Physical p = readOnly ? readPhysical : primary;
         return p == null || p.broken ? null : p;
     }
 
-    final List<Physical> physicals() {
-        List<Physical> all = new ArrayList<>(2);
-        if (primary != null) {
-            all.add(primary);
-        }
-        if (readPhysical != null && readPhysical != primary) {
-            all.add(readPhysical);
-        }
-        return all;
+    @Override
+    public final Connection logical() {
+        return (Connection) this;
+    }
+
+    @Override
+    public final void cancelWait() {
+        waitCancelled = true;
+    }
+
+    @Override
+    final boolean waitCancelled() {
+        return waitCancelled;
     }
 
     private Physical writeRoute() throws SQLException {
@@ -75,17 +140,22 @@ abstract class Routes extends ReadFloor {
                 drop(p);
             }
         }
+        Physical w = openPrimaryIfNeeded();
+        if (w.readOnlySession) {
+            w = sessionMode(w, false);
+        }
+        routeReason = RouteReason.WRITE;
+        return w;
+    }
+
+    private Physical openPrimaryIfNeeded() throws SQLException {
         if (primary == null || primary.broken) {
             primary = router.openPrimary(this);
         }
-        if (primary.readOnlySession) {
-            primary.setReadOnlySession(false);
-        }
-        router.cluster.stats.primaryRoutes.increment();
         return primary;
     }
 
-    private Physical readRoute() throws SQLException {
+    private Physical readRoute(long waitBound, boolean awaitFloor) throws SQLException {
         Physical p = readPhysical;
         if (p != null && !p.broken && p.inTransaction()) {
             return p; // a transaction finishes where it began
@@ -110,26 +180,41 @@ abstract class Routes extends ReadFloor {
             p = null;
         }
         if (p == null || p.broken) {
-            p = router.openReplica(this, -1);
+            p = openReplica();
             if (p == null) {
                 return fallbackOrFail("no usable replica");
             }
-            readPhysical = p;
+        }
+        if (!awaitFloor) {
+            return p;
         }
         long floor = floor();
-        if (floor != Lsn.NONE && !reached(p, floor)) {
-            if (!awaitReplay(p, floor)) {
-                return afterWaitTimeout(floor);
-            }
+        if (floor != Lsn.NONE && !reached(p, floor) && !awaitReplay(p, floor, waitBound)) {
+            return afterWaitTimeout(floor);
         }
-        router.cluster.stats.replicaRoutes.increment();
+        routeReason = RouteReason.READ_ONLY;
+        return p;
+    }
+
+    private Physical openReplica() {
+        int exclude = excludeOnce;
+        excludeOnce = -1;
+        Physical p = null;
+        if (exclude >= 0) {
+            p = router.openReplica(this, exclude);
+        }
+        if (p == null) {
+            p = router.openReplica(this, -1);
+        }
+        readPhysical = p;
         return p;
     }
 
     /** Whether the read connection may serve the next read-only transaction. */
     private boolean stillGood(Physical p) {
-        HostState h = router.monitor.state().host(p.hostIndex);
-        return router.cluster.health(p.hostIndex).usable()
+        ClusterState s = router.monitor.state();
+        HostState h = s.host(p.hostIndex);
+        return router.cluster.health(p.hostIndex).usable(s, p.hostIndex)
                 && (h.role() == HostState.Role.UNKNOWN || router.usableByMonitor(h));
     }
 
@@ -143,26 +228,39 @@ abstract class Routes extends ReadFloor {
 
     private Physical fallbackToPrimary(String why) throws SQLException {
         LOG.log(Level.DEBUG, () -> "read served by the primary: " + why);
-        router.cluster.stats.fallbacks.increment();
+        routeReason = router.cluster.fallbackReason(why, router);
         if (readPhysical != null && readPhysical != primary) {
             leave(readPhysical);
         }
-        Physical p = writeRouteForRead();
-        p.setReadOnlySession(true);
+        Physical p = sessionMode(openPrimaryIfNeeded(), true);
         readPhysical = p;
         return p;
     }
 
-    private Physical writeRouteForRead() throws SQLException {
-        if (primary == null || primary.broken) {
-            primary = router.openPrimary(this);
+    /**
+     * Puts the primary's session in read-only (a read it serves) or read-write mode, synced with the
+     * session state. An idle session may have died since its last use (a restart, a switchover,
+     * an idle timeout): nothing of the application's has run on it yet, so a fresh session is
+     * opened once, rather than fail the call and leave the dead one in place.
+     */
+    private Physical sessionMode(Physical p, boolean readOnlyMode) throws SQLException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                p.sync(state);
+                p.setReadOnlySession(readOnlyMode);
+                return p;
+            } catch (SQLException e) {
+                SQLException t = p.translate(e); // a connection problem drops the session
+                if (attempt > 0 || !Router.isConnectionProblem(e) || p.inTransaction()) {
+                    throw t;
+                }
+                p = openPrimaryIfNeeded();
+            }
         }
-        primary.sync(state);
-        return primary;
     }
 
     private Physical afterWaitTimeout(long floor) throws SQLException {
-        router.cluster.stats.readYourWritesTimeouts.increment();
+        router.cluster.stats.readYourWritesTimeout(router.config.readFallback() != ReadFallback.FAIL);
         if (router.config.readFallback() == ReadFallback.FAIL) {
             throw new SQLException("pgrepl: no replica replayed " + Lsn.format(floor) + " within readYourWritesTimeout="
                     + router.config.readYourWritesTimeout().toMillis() + "ms and readFallback=fail", "57014");
@@ -179,79 +277,82 @@ abstract class Routes extends ReadFloor {
                     raiseSessionFloor(Lsn.parse(rs.getString(1)));
                 }
             } catch (SQLException e) {
-                raiseFloorPastLostReplica();
+                primaryReadPending = true;
             }
         }
         drop(p);
     }
 
     /**
-     * The one retry of a read-only autocommit query that met a broken connection before any row
-     * reached the caller: the host backs off and the query moves to the next usable read route.
-     * Nothing else is retried: a write, or anything inside a transaction, may have taken effect.
+     * The one retry of a read-only autocommit read that met a broken connection before any row
+     * reached the caller; the next route goes to another host where one is usable. Not after a
+     * timeout or a cancel (the caller's time ran out: a retry would take as long again, and move
+     * load), and nothing else: a write, or anything in a transaction, may have taken effect.
      */
-    final Physical rerouteRead(Physical failed, SQLException e) throws SQLException {
-        if (closed || !readOnly || !state.autoCommit || !failed.readRoute || !Router.isConnectionProblem(e)) {
-            return null;
+    final boolean rerouteRead(Physical failed, SQLException e) {
+        if (closed || !readOnly || !state.autoCommit || !(failed.readRoute || failed.readOnlySession)
+                || !Router.isConnectionProblem(e) || Router.isTimeout(e)) {
+            return false;
+        }
+        if (failed.readRoute) {
+            excludeOnce = failed.hostIndex;
         }
         connectionFailed(failed, e);
-        LOG.log(Level.DEBUG, () -> "read on " + failed.host + " failed (" + e.getSQLState() + "); retrying once elsewhere");
-        return route();
+        LOG.log(Level.DEBUG, () -> "read on " + failed.host + " failed (" + e.getSQLState() + "); retrying once");
+        return true;
     }
 
     /**
-     * Monotonic reads when the replica read from can no longer be asked how far it got: the
-     * primary's position in a monitor cycle that began after the loss is past anything the lost
-     * replica had replayed, so the next replica must reach it (or the read falls back).
+     * A connection-level failure of one established session: that physical connection only is
+     * dropped. The host is not marked down (one session's end says nothing of the host; the
+     * monitor and the next connect attempt do). An open transaction is lost with it, and stays
+     * lost until the application ends it.
      */
-    private void raiseFloorPastLostReplica() {
-        raiseSessionFloor(router.monitor.awaitFreshState(router.config.monitorInterval().multipliedBy(3)).primaryLsn());
-    }
-
-    /** Closes a physical connection and forgets it. */
-    final void drop(Physical p) {
-        if (p == primary) {
-            primary = null;
-        }
-        if (p == readPhysical) {
-            readPhysical = null;
-        }
-        if (p.readRoute && p != primary) {
-            router.cluster.openReplicaConnections(p.hostIndex).decrementAndGet();
-        }
-        p.closeQuietly();
-    }
-
-    /** A connection-level failure: the host backs off, and the next statement opens a fresh connection. */
     final void connectionFailed(Physical p, SQLException e) {
         if (p.broken) {
             return;
         }
+        boolean inTransaction = !state.autoCommit && p.inTransaction();
         p.broken = true;
-        router.cluster.health(p.hostIndex).markDown(router.config.hostRecheck());
-        if (p.readRoute && p != primary && router.config.readConsistency() != ReadConsistency.EVENTUAL) {
-            raiseFloorPastLostReplica();
+        if (inTransaction) {
+            lostTransaction = p.host.toString();
         }
-        LOG.log(Level.DEBUG, () -> "connection to " + p.host + " failed (" + e.getSQLState() + "); host backs off");
+        if (p.readRoute && p != primary && router.config.readConsistency() != ReadConsistency.EVENTUAL) {
+            primaryReadPending = true; // the lost replica can no longer say how far this session read
+        }
+        LOG.log(Level.DEBUG, () -> "connection to " + p.host + " failed (" + e.getSQLState() + ")"
+                + (inTransaction ? "; its transaction is lost" : ""));
         drop(p);
     }
 
     @Override
-    final Physical primaryForFloor() {
-        return primary == null || primary.broken ? null : primary;
+    final Physical primaryForFloor() throws SQLException {
+        lock.lock();
+        try {
+            Physical p = primary;
+            if (p != null && !p.broken) {
+                return p;
+            }
+            try {
+                return openPrimaryIfNeeded();
+            } catch (SQLException e) {
+                throw new SQLException("pgrepl: this connection's last write or primary read cannot be placed (its"
+                        + " primary session was lost and no new one opens), so a replica read could miss it: "
+                        + e.getMessage(), "08006", e);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     final void beforeExecute(Physical p) throws SQLException {
         if (state.isolation >= 0 && router.config.transactionPooling() && !p.inTransaction()) {
             isolationForThisTransaction(p);
         }
-        if (p == primary) {
-            if (!p.readOnlySession) {
-                wrotePending = true;
-            }
-        } else if (p == readPhysical && !p.broken && !p.inTransaction()) {
-            checkHeldReplicaStatement(p);
+        if (p == primary && !p.readOnlySession) {
+            wrotePending = true;
         }
+        router.cluster.routed(p, routeReason);
     }
 
     /**
@@ -270,6 +371,8 @@ abstract class Routes extends ReadFloor {
         }
         try (Statement s = p.conn.createStatement()) {
             s.execute("SET TRANSACTION ISOLATION LEVEL " + isolationName(state.isolation)); // pgjdbc sends BEGIN first
+        } catch (SQLException e) {
+            throw p.translate(e);
         }
     }
 
@@ -283,25 +386,29 @@ abstract class Routes extends ReadFloor {
     }
 
     /**
-     * The read floor is checked when a statement picks its route, but a statement may be created
-     * on a replica, held, and run again after this connection wrote: it must not read from
-     * before that write. Costs field compares when the floor has not moved.
+     * After SQL ran: a primary connection back outside a transaction has committed (autocommit,
+     * or SQL COMMIT/END); a read the primary served raises the floor for monotonic reads.
      */
-    private void checkHeldReplicaStatement(Physical p) throws SQLException {
-        long floor = floor();
-        if (floor == Lsn.NONE || reached(p, floor) || awaitReplay(p, floor)) {
+    final void afterExecute(Physical p) throws SQLException {
+        if (p != primary) {
             return;
         }
-        router.cluster.stats.readYourWritesTimeouts.increment();
-        throw new SQLException("pgrepl: replica " + p.host + " has not replayed " + Lsn.format(floor)
-                + " within readYourWritesTimeout=" + router.config.readYourWritesTimeout().toMillis()
-                + "ms; this statement was created on it before the connection's last write and cannot move;"
-                + " create it again to be routed afresh", "57014");
+        if (p.readOnlySession) {
+            if (router.config.readConsistency() != ReadConsistency.EVENTUAL) {
+                primaryReadPending = true;
+            }
+        } else if (!p.inTransaction()) {
+            committed(p);
+        }
     }
 
-    final void afterExecute(Physical p) throws SQLException {
-        if (p == primary && state.autoCommit && !p.readOnlySession) {
-            committed(p);
+    /** A row changed through an updatable ResultSet: a write no statement execution shows. */
+    final void wroteOutsideStatements(Physical p) throws SQLException {
+        if (p == primary && !p.readOnlySession) {
+            wrotePending = true;
+            if (!p.inTransaction()) {
+                committed(p);
+            }
         }
     }
 
@@ -312,86 +419,36 @@ abstract class Routes extends ReadFloor {
         }
         wrotePending = true;
         if (router.config.readConsistency() == ReadConsistency.PROCESS) {
-            publishCommit(p); // the next borrower of the pool may be another connection: publish now
-        }
-    }
-
-    final void checkOpen() throws SQLException {
-        if (closed) {
-            throw new SQLException("pgrepl: the connection is closed", "08003");
-        }
-    }
-
-    final int socketTimeoutMillis() {
-        try {
-            return Integer.parseInt(router.url.pgjdbcProperties().getProperty("socketTimeout", "0")) * 1000;
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    /** Closes both physical connections and releases the cluster's monitor. */
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        for (Physical p : physicals()) {
-            drop(p);
-        }
-        lease.close();
-    }
-
-    /** Aborts both physical connections (JDBC 4.1). */
-    public void abort(Executor executor) throws SQLException {
-        if (executor == null) {
-            throw new SQLException("pgrepl: abort needs an executor", "22023");
-        }
-        if (closed) {
-            return;
-        }
-        closed = true;
-        for (Physical p : physicals()) {
-            p.conn.abort(executor);
-            if (p.readRoute && p != primary) {
-                router.cluster.openReplicaConnections(p.hostIndex).decrementAndGet();
+            // The next borrower of the pool may be another connection: publish now. The work
+            // itself has committed: a session lost before its position was read must not turn
+            // into a failure of that work (the application would retry a committed write).
+            try {
+                takePrimaryPosition(p);
+            } catch (SQLException e) {
+                if (!Router.isConnectionProblem(e)) {
+                    throw e;
+                }
+                try {
+                    takePrimaryPosition(primaryForFloor()); // a fresh session: any later position covers it
+                } catch (SQLException again) {
+                    LOG.log(Level.DEBUG, () -> "commit position not published (" + again.getSQLState()
+                            + "); this connection's next replica read takes it");
+                    wrotePending = true;
+                }
             }
         }
-        primary = null;
-        readPhysical = null;
-        lease.close();
     }
 
-    public boolean isClosed() {
-        return closed;
-    }
-
-    public String currentHost() {
-        Physical p = currentOrNull();
-        return p == null ? null : p.host.toString();
-    }
-
-    public String causalToken() throws SQLException {
-        checkOpen();
-        if (wrotePending && primary != null && !primary.broken) {
-            publishCommit(primary);
+    final List<Physical> physicals() {
+        List<Physical> all = new ArrayList<>(2);
+        Physical w = primary;
+        Physical r = readPhysical;
+        if (w != null) {
+            all.add(w);
         }
-        if (lastCommitLsn == Lsn.NONE) {
-            return null;
+        if (r != null && r != w) {
+            all.add(r);
         }
-        ClusterState s = router.state();
-        return new CausalToken(s.systemIdentifier(), s.timeline(), lastCommitLsn).toString();
-    }
-
-    public void requireCausalToken(String token) throws SQLException {
-        checkOpen();
-        CausalToken t = CausalToken.parse(token);
-        ClusterState s = router.state();
-        if (s.systemIdentifier() != 0 && t.systemIdentifier() != s.systemIdentifier()) {
-            throw new SQLException("pgrepl: causal token from another cluster (system identifier "
-                    + Long.toUnsignedString(t.systemIdentifier()) + ", this cluster's is "
-                    + Long.toUnsignedString(s.systemIdentifier()) + ")", CausalToken.INVALID);
-        }
-        requireToken(t, s.timeline());
+        return all;
     }
 }

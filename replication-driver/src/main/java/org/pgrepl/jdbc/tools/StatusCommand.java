@@ -3,12 +3,15 @@ package org.pgrepl.jdbc.tools;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.pgrepl.jdbc.config.HostSpec;
 import org.pgrepl.jdbc.config.PgReplUrl;
+import org.pgrepl.jdbc.metrics.HostSnapshot;
 import org.pgrepl.jdbc.monitor.ClusterMonitor;
 import org.pgrepl.jdbc.monitor.ClusterState;
+import org.pgrepl.jdbc.monitor.HostSnapshots;
 import org.pgrepl.jdbc.monitor.HostState;
 
 /**
@@ -51,25 +54,29 @@ public final class StatusCommand {
     }
 
     static void print(List<HostSpec> hosts, ClusterState state, PrintStream out) {
-        String format = "%-28s %-8s %-10s %12s %10s%n";
-        out.printf(format, "host", "role", "state", "lag bytes", "lag time");
+        // The same host figures the metrics API gives (PgReplMetrics), from this command's own monitor.
+        List<HostSnapshot> snapshots = new ArrayList<>(hosts.size());
         for (int i = 0; i < hosts.size(); i++) {
             HostState h = state.host(i);
+            snapshots.add(HostSnapshots.of(hosts.get(i), h, i != state.writable() && h.isUsableReplica(), 0));
+        }
+        String format = "%-28s %-8s %-10s %12s %10s%n";
+        out.printf(format, "host", "role", "state", "lag bytes", "lag time");
+        for (int i = 0; i < snapshots.size(); i++) {
+            HostSnapshot h = snapshots.get(i);
             String role = switch (h.role()) {
-                case PRIMARY -> i == state.writable() ? "primary" : "primary?";
-                case REPLICA -> "replica";
+                case "PRIMARY" -> i == state.writable() ? "primary" : "primary?";
+                case "REPLICA" -> "replica";
                 default -> "-";
             };
             String st = switch (h.role()) {
-                case PRIMARY -> "up";
-                case REPLICA -> h.streaming() ? "streaming" : "up";
-                case DOWN -> "down";
-                case STALLED -> "stalled";
-                case UNKNOWN -> "unknown";
+                case "PRIMARY" -> "up";
+                case "REPLICA" -> h.streaming() ? "streaming" : "up";
+                default -> h.role().toLowerCase(java.util.Locale.ROOT);
             };
-            out.printf(format, hosts.get(i).toString(), role, st,
+            out.printf(format, h.address(), role, st,
                     h.lagBytes() < 0 ? "-" : Long.toString(h.lagBytes()),
-                    h.lagMillis() < 0 ? "-" : h.lagMillis() + " ms");
+                    Double.isNaN(h.lagSeconds()) ? "-" : Math.round(h.lagSeconds() * 1000) + " ms");
         }
         if (state.writable() < 0) {
             out.println("no writable primary found");

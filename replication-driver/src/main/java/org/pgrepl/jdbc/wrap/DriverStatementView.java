@@ -13,20 +13,37 @@ import java.sql.Statement;
  */
 final class DriverStatementView extends DelegatingStatement {
     private final Connection logical;
+    private final RouteContext route;
 
-    private DriverStatementView(Connection logical, Statement statement) {
+    private DriverStatementView(Connection logical, Statement statement, RouteContext route) {
         super(statement);
         this.logical = logical;
+        this.route = route;
     }
 
     /** A view of {@code statement}, or null when pgjdbc gave none. */
-    static Statement of(Connection logical, Statement statement) {
-        return statement == null ? null : new DriverStatementView(logical, statement);
+    static Statement of(Connection logical, Statement statement, RouteContext route) {
+        return statement == null ? null : new DriverStatementView(logical, statement, route);
     }
 
     @Override
     protected ResultSet wrapResultSet(ResultSet rs) {
-        return rs == null ? null : new ResultSetWrapper(this, rs);
+        return rs == null ? null : new ResultSetWrapper(this, rs, route);
+    }
+
+    @Override
+    protected void recordSetting(int slot, StatementCall call) {
+        // never made again elsewhere: nothing to record
+    }
+
+    @Override
+    protected void recordBatch(StatementCall call) {
+        // never made again elsewhere: nothing to record
+    }
+
+    @Override
+    protected void batchDone() {
+        // nothing recorded
     }
 
     @Override
@@ -41,7 +58,7 @@ final class DriverStatementView extends DelegatingStatement {
 
     @Override
     protected SQLException translate(SQLException e) {
-        return e;
+        return route.translate(e);
     }
 
     @Override

@@ -1,113 +1,65 @@
 package org.pgrepl.jdbc.wrap;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** A pgjdbc {@link PreparedStatement} bound to the route it was created on. */
+/**
+ * A logical {@link PreparedStatement}: each execution runs on the route current at that moment;
+ * on another route it is prepared again there and given the recorded parameters.
+ */
 public class PreparedStatementWrapper extends DelegatingPreparedStatement {
-    /** Prepares the same SQL on another connection, for a retried read. */
-    @FunctionalInterface
-    public interface Preparer {
-        /** @return the statement prepared on {@code c} */
-        PreparedStatement prepare(Connection c) throws SQLException;
-    }
-
-    /** The route this statement runs on (another one after a retried read). */
-    protected RouteContext route;
-    private Preparer preparer;
-
     /**
-     * @param route     the route current when the statement was created
-     * @param statement pgjdbc's statement
+     * @param source    the logical connection
+     * @param route     the route current when the statement was prepared
+     * @param statement pgjdbc's statement on that route
+     * @param recipe    prepares the same statement on another route's connection
      */
-    public PreparedStatementWrapper(RouteContext route, PreparedStatement statement) {
-        super(statement);
-        this.route = route;
+    public PreparedStatementWrapper(RouteSource source, RouteContext route, PreparedStatement statement,
+            StatementRecipe<? extends PreparedStatement> recipe) {
+        super(source, route, statement, recipe);
     }
 
     @Override
-    protected ResultSet wrapResultSet(ResultSet rs) {
-        return rs == null ? null : new ResultSetWrapper(this, rs);
+    Delegates.ParameterReplay parameterReplay() {
+        return this::replayParameters;
     }
 
-    @Override
-    protected void beforeExecute() throws SQLException {
-        route.beforeExecute();
+    private void replayParameters(Statement s) throws SQLException {
+        PreparedStatement ps = (PreparedStatement) s;
+        ps.clearParameters();
+        apply(ps, parameterCalls, keyedCalls);
     }
 
-    @Override
-    protected void afterExecute() throws SQLException {
-        route.afterExecute();
-    }
-
-    @Override
-    protected SQLException translate(SQLException e) {
-        return route.translate(e);
-    }
-
-    /**
-     * Lets a read that meets a broken connection run once more on another host: parameters are
-     * recorded from now on, so the statement can be prepared and filled again there.
-     */
-    public PreparedStatementWrapper retryableWith(Preparer preparer) {
-        this.preparer = preparer;
-        this.recordParameters = true;
-        return this;
-    }
-
-    @Override
-    protected boolean retryOnAnotherHost(SQLException e) throws SQLException {
-        if (preparer == null || !recordParameters) {
-            return false;
-        }
-        int fetchSize = statement.getFetchSize();
-        int maxRows = statement.getMaxRows();
-        int queryTimeout = statement.getQueryTimeout();
-        RouteContext next = route.rerouteRead(e);
-        if (next == null) {
-            return false;
-        }
-        PreparedStatement fresh = preparer.prepare(next.physical());
-        fresh.setFetchSize(fetchSize);
-        fresh.setMaxRows(maxRows);
-        fresh.setQueryTimeout(queryTimeout);
-        if (parameterCalls != null) {
-            for (ParameterCall call : parameterCalls) {
-                if (call != null) {
-                    call.apply(fresh);
+    private static void apply(PreparedStatement ps, ParameterCall[] indexed, Map<String, ParameterCall> keyed)
+            throws SQLException {
+        if (indexed != null) {
+            for (ParameterCall c : indexed) {
+                if (c != null) {
+                    c.apply(ps);
                 }
             }
         }
-        replaceDelegate(fresh);
-        route = next;
-        return true;
+        if (keyed != null) {
+            for (ParameterCall c : keyed.values()) {
+                c.apply(ps);
+            }
+        }
     }
 
+    /** The parameters set now, as one batch entry to replay on a statement made again elsewhere. */
     @Override
-    public Connection getConnection() throws SQLException {
-        statement.getConnection();
-        return route.logical();
-    }
-
-    @Override
-    public void close() throws SQLException {
-        statement.close();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : statement.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || statement.isWrapperFor(iface);
-    }
-
-    @Override
-    public String toString() {
-        return statement.toString();
+    protected StatementCall batchEntry() {
+        ParameterCall[] indexed = parameterCalls == null ? null : Arrays.copyOf(parameterCalls, parameterCalls.length);
+        Map<String, ParameterCall> keyed = keyedCalls == null ? null : new LinkedHashMap<>(keyedCalls);
+        return s -> {
+            PreparedStatement ps = (PreparedStatement) s;
+            ps.clearParameters();
+            apply(ps, indexed, keyed);
+            ps.addBatch();
+        };
     }
 }

@@ -6,20 +6,30 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * A pgjdbc {@link ResultSet} whose {@code getStatement()} returns the logical statement; a
- * refcursor read from it ({@code getObject}) is wrapped too, so its
- * {@code getStatement().getConnection()} is the logical connection.
+ * A pgjdbc {@link ResultSet} whose {@code getStatement()} returns the logical statement. A row
+ * changed through it (an updatable ResultSet) counts as a write of the route it came from, so the
+ * read floor covers it; a failure on any call is noticed by that route; a refcursor read from it
+ * ({@code getObject}) is wrapped too, so its {@code getStatement().getConnection()} is the
+ * logical connection.
  */
 public final class ResultSetWrapper extends DelegatingResultSet {
     private final Statement owner;
+    private final RouteContext route;
 
     /**
      * @param owner     the logical statement that produced it
      * @param resultSet pgjdbc's result set
+     * @param route     the route it was read from
      */
-    public ResultSetWrapper(Statement owner, ResultSet resultSet) {
+    public ResultSetWrapper(Statement owner, ResultSet resultSet, RouteContext route) {
         super(resultSet);
         this.owner = owner;
+        this.route = route;
+    }
+
+    @Override
+    protected SQLException translate(SQLException e) {
+        return route.translate(e);
     }
 
     @Override
@@ -29,36 +39,53 @@ public final class ResultSetWrapper extends DelegatingResultSet {
     }
 
     @Override
+    public void insertRow() throws SQLException {
+        super.insertRow();
+        route.wrote();
+    }
+
+    @Override
+    public void updateRow() throws SQLException {
+        super.updateRow();
+        route.wrote();
+    }
+
+    @Override
+    public void deleteRow() throws SQLException {
+        super.deleteRow();
+        route.wrote();
+    }
+
+    @Override
     public Object getObject(int column) throws SQLException {
-        return nested(resultSet.getObject(column));
+        return nested(super.getObject(column));
     }
 
     @Override
     public Object getObject(String column) throws SQLException {
-        return nested(resultSet.getObject(column));
+        return nested(super.getObject(column));
     }
 
     @Override
     public Object getObject(int column, java.util.Map<String, Class<?>> map) throws SQLException {
-        return nested(resultSet.getObject(column, map));
+        return nested(super.getObject(column, map));
     }
 
     @Override
     public Object getObject(String column, java.util.Map<String, Class<?>> map) throws SQLException {
-        return nested(resultSet.getObject(column, map));
+        return nested(super.getObject(column, map));
     }
 
     @Override
     public <T> T getObject(int column, Class<T> type) throws SQLException {
-        T value = resultSet.getObject(column, type);
+        T value = super.getObject(column, type);
         // Only where the caller asked for an interface the wrapper implements (ResultSet, Object).
         return type.isAssignableFrom(ResultSetWrapper.class) ? type.cast(nested(value)) : value;
     }
 
     @Override
     public <T> T getObject(String column, Class<T> type) throws SQLException {
-        T value = resultSet.getObject(column, type);
-        // Only where the caller asked for an interface the wrapper implements (ResultSet, Object).
+        T value = super.getObject(column, type);
         return type.isAssignableFrom(ResultSetWrapper.class) ? type.cast(nested(value)) : value;
     }
 
@@ -68,7 +95,7 @@ public final class ResultSetWrapper extends DelegatingResultSet {
             return value;
         }
         Connection logical = owner.getConnection();
-        return new ResultSetWrapper(DriverStatementView.of(logical, rs.getStatement()), rs);
+        return new ResultSetWrapper(DriverStatementView.of(logical, rs.getStatement(), route), rs, route);
     }
 
     @Override

@@ -5,67 +5,101 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** A pgjdbc {@link Statement} bound to the route it was created on. */
+/** A logical {@link Statement}: each execution runs on the route current at that moment. */
 public class StatementWrapper extends DelegatingStatement {
-    /** The route this statement runs on (another one after a retried read). */
-    protected RouteContext route;
+    private final RouteSource source;
+    final Delegates delegates;
 
     /**
+     * @param source    the logical connection
      * @param route     the route current when the statement was created
-     * @param statement pgjdbc's statement
+     * @param statement pgjdbc's statement on that route
+     * @param recipe    makes the same statement on another route's connection
      */
-    public StatementWrapper(RouteContext route, Statement statement) {
+    public StatementWrapper(RouteSource source, RouteContext route, Statement statement,
+            StatementRecipe<? extends Statement> recipe) {
         super(statement);
-        this.route = route;
+        this.source = source;
+        this.delegates = new Delegates(source, route, recipe);
     }
 
     @Override
     protected ResultSet wrapResultSet(ResultSet rs) {
-        return rs == null ? null : new ResultSetWrapper(this, rs);
+        return rs == null ? null : new ResultSetWrapper(this, rs, delegates.route);
     }
 
     @Override
     protected void beforeExecute() throws SQLException {
-        route.beforeExecute();
+        RouteContext r = delegates.routeForExecution();
+        if (r != delegates.route) {
+            replaceDelegate(delegates.switchTo(r, statement, parameterReplay()));
+        }
+        r.beforeExecute();
+    }
+
+    /** What a statement made again on another route needs besides settings and batch: nothing here. */
+    Delegates.ParameterReplay parameterReplay() {
+        return null;
     }
 
     @Override
     protected void afterExecute() throws SQLException {
-        route.afterExecute();
+        delegates.route.afterExecute();
     }
 
     @Override
     protected SQLException translate(SQLException e) {
-        return route.translate(e);
+        return delegates.route.translate(e);
     }
 
     @Override
     protected boolean retryOnAnotherHost(SQLException e) throws SQLException {
-        int fetchSize = statement.getFetchSize();
-        int maxRows = statement.getMaxRows();
-        int queryTimeout = statement.getQueryTimeout();
-        RouteContext next = route.rerouteRead(e);
-        if (next == null) {
-            return false;
-        }
-        Statement fresh = next.physical().createStatement();
-        fresh.setFetchSize(fetchSize);
-        fresh.setMaxRows(maxRows);
-        fresh.setQueryTimeout(queryTimeout);
-        replaceDelegate(fresh);
-        route = next;
-        return true;
+        return !delegates.closed && delegates.route.rerouteRead(e);
+    }
+
+    @Override
+    protected void recordSetting(int slot, StatementCall call) {
+        delegates.recordSetting(slot, call);
+    }
+
+    @Override
+    protected void recordBatch(StatementCall call) {
+        delegates.recordBatch(call);
+    }
+
+    @Override
+    protected void batchDone() {
+        delegates.batchDone();
+    }
+
+    @Override
+    public void setQueryTimeout(int seconds) throws SQLException {
+        super.setQueryTimeout(seconds);
+        delegates.queryTimeoutSeconds = seconds;
+    }
+
+    @Override
+    public void cancel() throws SQLException {
+        source.cancelWait();
+        statement.cancel();
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-        statement.getConnection(); // throws when closed, as pgjdbc does
-        return route.logical();
+        if (delegates.closed) {
+            throw Delegates.closedError();
+        }
+        return source.logical();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return delegates.closed;
     }
 
     @Override
     public void close() throws SQLException {
-        statement.close();
+        delegates.close(statement);
     }
 
     @Override

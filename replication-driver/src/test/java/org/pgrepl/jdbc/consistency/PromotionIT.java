@@ -137,6 +137,8 @@ class PromotionIT {
             assertThat((Long) mbs.getAttribute(name, "PrimaryRoutes")).isPositive();
             assertThat((Long) mbs.getAttribute(name, "ReplicaRoutes")).isPositive();
             assertThat((Long) mbs.getAttribute(name, "MonitorCycles")).isPositive();
+            assertThat((Long) mbs.getAttribute(name, "PromotionsSeen")).isEqualTo(1L);
+            assertThat((Long) mbs.getAttribute(name, "MonitorFailures")).isPositive(); // the stopped host
         });
     }
 

@@ -129,7 +129,8 @@ class ReadYourWritesIT {
     @Test
     void aHeldReplicaStatementThatCannotSeeTheWriteFailsClearly() throws SQLException {
         Server delayed = cluster.server("replica1");
-        try (Connection c = DriverManager.getConnection(delayedUrl + "&readConsistency=session&readYourWritesTimeout=300ms",
+        try (Connection c = DriverManager.getConnection(delayedUrl
+                        + "&readConsistency=session&readYourWritesTimeout=300ms&readFallback=fail",
                 cluster.credentials())) {
             c.setReadOnly(true);
             try (PreparedStatement held = c.prepareStatement("SELECT count(*) FROM ryw_rows WHERE id = ?")) {
@@ -143,14 +144,21 @@ class ReadYourWritesIT {
                     org.assertj.core.api.Assertions.assertThatThrownBy(held::executeQuery)
                             .isInstanceOfSatisfying(SQLException.class, e -> {
                                 assertThat(e.getSQLState()).isEqualTo("57014");
-                                assertThat(e.getMessage()).contains("readYourWritesTimeout=300ms", "create it again");
+                                assertThat(e.getMessage()).contains("readYourWritesTimeout=300ms", "readFallback=fail");
                             });
-                    // A statement created now is routed afresh: the replica is behind, so the primary serves it.
-                    try (PreparedStatement fresh = c.prepareStatement("SELECT count(*) FROM ryw_rows WHERE id = ?")) {
-                        fresh.setLong(1, id);
-                        try (ResultSet rs = fresh.executeQuery()) {
-                            rs.next();
-                            assertThat(rs.getLong(1)).isEqualTo(1);
+                    // With readFallback=primary the same held statement follows the connection to the
+                    // primary, read-only, and sees the write.
+                    try (Connection f = DriverManager.getConnection(delayedUrl
+                            + "&readConsistency=session&readYourWritesTimeout=300ms", cluster.credentials())) {
+                        f.setReadOnly(true);
+                        try (PreparedStatement heldToo = f.prepareStatement("SELECT count(*) FROM ryw_rows WHERE id = ?")) {
+                            long second = insert(f, 2);
+                            f.setReadOnly(true);
+                            heldToo.setLong(1, second);
+                            try (ResultSet rs = heldToo.executeQuery()) {
+                                rs.next();
+                                assertThat(rs.getLong(1)).isEqualTo(1);
+                            }
                         }
                     }
                 } finally {

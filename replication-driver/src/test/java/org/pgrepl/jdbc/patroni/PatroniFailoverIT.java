@@ -20,31 +20,40 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.pgrepl.infra.FailoverWindow;
 import org.pgrepl.infra.PatroniCluster;
+import org.pgrepl.infra.PatroniWatch;
 
 /**
- * pgrepl through HikariCP on a Patroni cluster in synchronous mode, 2 writer threads and 1
- * reader, through a switchover and through a leader SIGKILL followed by a restart of that member:
- * no acknowledged commit lost, no write sent to a standby, writes back soon after Patroni elects,
- * and reads on replicas again in steady state.
+ * pgrepl through HikariCP on a Patroni cluster of 3 and of 2 members in synchronous mode, 2 writer
+ * threads and 1 reader (readFallback=primary, the default), through a switchover and through a
+ * leader SIGKILL followed by a restart of that member. Over each event's whole window (1 s before
+ * it to the end of the rejoin): no acknowledged commit lost, no write sent to a standby, no read
+ * failed outside Patroni's own outage, writes back soon after Patroni elects, and reads on a
+ * standby again soon after one returns. A {@link PatroniWatch} supplies what Patroni reported.
  */
 @Tag("patroni")
 class PatroniFailoverIT {
     private static final long INTERVAL_MS = 200;
+    /** Timing bounds are generous: twice the target plus a second. */
+    private static final long BOUND_MS = 2 * (2 * INTERVAL_MS) + 1000;
 
-    /** A finished write or read: when, and its outcome. */
-    record Op(long atNanos, boolean ok, boolean onReplica, String sqlState) {
+    /** A finished write: when, and its outcome. */
+    record Write(long atNanos, boolean ok, String sqlState) {
     }
 
-    @Test
-    void followsTheLeaderAndLosesNothing() throws Exception {
+    @ParameterizedTest(name = "{0} members")
+    @ValueSource(ints = {3, 2})
+    void followsTheLeaderAndLosesNothing(int members) throws Exception {
         String missing = PatroniCluster.missing();
         if (missing != null) {
             System.out.println("SKIPPED PatroniFailoverIT: " + missing);
         }
         assumeTrue(missing == null, missing);
-        try (PatroniCluster cluster = PatroniCluster.start(3, true)) {
+        try (PatroniCluster cluster = PatroniCluster.start(members, true);
+             PatroniWatch watch = PatroniWatch.start(cluster, Duration.ofMillis(100))) {
             HikariConfig config = new HikariConfig();
             config.setJdbcUrl(cluster.pgreplUrl() + "?monitorInterval=" + INTERVAL_MS
                     + "ms&hostRecheck=500ms&connectTimeout=2&socketTimeout=10");
@@ -53,10 +62,11 @@ class PatroniFailoverIT {
             config.setMaximumPoolSize(6);
             config.setConnectionTimeout(10_000);
             Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
-            ConcurrentLinkedQueue<Op> writes = new ConcurrentLinkedQueue<>();
-            ConcurrentLinkedQueue<Op> reads = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<Write> writes = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<FailoverWindow.Op> reads = new ConcurrentLinkedQueue<>();
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong ids = new AtomicLong();
+            String tag = "PatroniFailoverIT (" + members + " members): ";
             try (HikariDataSource pool = new HikariDataSource(config)) {
                 try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
                     s.execute("CREATE TABLE acked (id bigint PRIMARY KEY)");
@@ -64,32 +74,32 @@ class PatroniFailoverIT {
                 List<Thread> threads = List.of(writer(pool, ids, acknowledged, writes, running),
                         writer(pool, ids, acknowledged, writes, running), reader(pool, reads, running));
                 threads.forEach(Thread::start);
-                Thread.sleep(2000);
+                try {
+                    Thread.sleep(2000);
 
-                long t0 = System.nanoTime();
-                String newLeader = cluster.switchover();
-                long elected = System.nanoTime();
-                cluster.awaitHealthy(Duration.ofSeconds(60));
-                Thread.sleep(3000);
-                long steady1 = System.nanoTime();
-                Thread.sleep(4000);
-                report("switchover to " + newLeader, t0, elected, steady1, System.nanoTime(), writes, reads);
+                    long t0 = System.nanoTime();
+                    String newLeader = cluster.switchover();
+                    long elected = System.nanoTime();
+                    cluster.awaitHealthy(Duration.ofSeconds(60));
+                    long rejoined = System.nanoTime();
+                    Thread.sleep(2000);
+                    check(tag + "switchover to " + newLeader, t0, elected, rejoined, System.nanoTime(), writes, reads, watch);
 
-                long t1 = System.nanoTime();
-                String killed = cluster.failover();
-                long elected2 = System.nanoTime();
-                Thread.sleep(2000);
-                cluster.startMember(cluster.member(killed));
-                cluster.awaitHealthy(Duration.ofSeconds(90));
-                Thread.sleep(3000);
-                long steady2 = System.nanoTime();
-                Thread.sleep(4000);
-                report("SIGKILL of leader " + killed + ", then its restart", t1, elected2, steady2, System.nanoTime(),
-                        writes, reads);
-
-                running.set(false);
-                for (Thread t : threads) {
-                    t.join();
+                    long t1 = System.nanoTime();
+                    String killed = cluster.failover();
+                    long elected2 = System.nanoTime();
+                    Thread.sleep(2000);
+                    cluster.startMember(cluster.member(killed));
+                    cluster.awaitHealthy(Duration.ofSeconds(90));
+                    long rejoined2 = System.nanoTime();
+                    Thread.sleep(2000);
+                    check(tag + "SIGKILL of leader " + killed + ", then its restart", t1, elected2, rejoined2,
+                            System.nanoTime(), writes, reads, watch);
+                } finally {
+                    running.set(false);
+                    for (Thread t : threads) {
+                        t.join();
+                    }
                 }
             }
             // Every acknowledged commit is on the final leader.
@@ -103,22 +113,25 @@ class PatroniFailoverIT {
                 }
             }
             long lost = acknowledged.stream().filter(id -> !present.contains(id)).count();
-            System.out.printf("PatroniFailoverIT: %d acknowledged commits, %d lost; write errors by SQLState: %s%n",
-                    acknowledged.size(), lost, writes.stream().filter(o -> !o.ok()).map(Op::sqlState).distinct().toList());
-            System.out.println("PatroniFailoverIT: with synchronous_mode off, a failover may promote a replica that"
-                    + " had not received the last commits the old leader acknowledged: those commits are lost"
-                    + " (asynchronous replication); synchronous_mode on keeps a synchronous standby that has them.");
+            System.out.printf("%s%d acknowledged commits, %d lost; write errors by SQLState: %s%n", tag,
+                    acknowledged.size(), lost, writes.stream().filter(o -> !o.ok()).map(Write::sqlState).distinct().toList());
             assertThat(lost).isZero();
             // No write was sent to a standby: it would have been refused with 25006.
             assertThat(writes).noneMatch(o -> "25006".equals(o.sqlState()));
         }
     }
 
-    private static void report(String event, long start, long elected, long steadyFrom, long steadyTo,
-                               ConcurrentLinkedQueue<Op> writes, ConcurrentLinkedQueue<Op> reads) {
-        // The outage is the longest gap between successful writes from the event to steady state.
-        long[] ok = writes.stream().filter(o -> o.ok() && o.atNanos() >= start - 1_000_000_000L
-                && o.atNanos() <= steadyFrom).mapToLong(Op::atNanos).sorted().toArray();
+    /**
+     * Prints and checks one event: its window runs from 1 s before the event to the end of the
+     * rejoin (every member running again); the tail after it is where reads must be on standbys.
+     */
+    private static void check(String event, long start, long elected, long rejoined, long tailEnd,
+                              ConcurrentLinkedQueue<Write> writes, ConcurrentLinkedQueue<FailoverWindow.Op> reads,
+                              PatroniWatch watch) {
+        long from = start - 1_000_000_000L;
+        // The write outage is the longest gap between successful writes in the window.
+        long[] ok = writes.stream().filter(o -> o.ok() && o.atNanos() >= from && o.atNanos() <= rejoined)
+                .mapToLong(Write::atNanos).sorted().toArray();
         long gap = 0;
         long gapEnd = start;
         for (int i = 1; i < ok.length; i++) {
@@ -127,23 +140,27 @@ class PatroniFailoverIT {
                 gapEnd = ok[i];
             }
         }
-        long outageMs = gap / 1_000_000;
         long afterElectionMs = Math.max(0, (gapEnd - elected) / 1_000_000);
-        long steadyReads = reads.stream().filter(o -> o.ok() && o.atNanos() >= steadyFrom && o.atNanos() <= steadyTo).count();
-        long onReplica = reads.stream().filter(o -> o.ok() && o.onReplica() && o.atNanos() >= steadyFrom
-                && o.atNanos() <= steadyTo).count();
-        double share = steadyReads == 0 ? 0 : 100.0 * onReplica / steadyReads;
-        System.out.printf("PatroniFailoverIT: %s: write outage %d ms (Patroni elected after %d ms; first write %d ms"
-                        + " after the election was seen); steady-state reads on a replica: %.1f %% of %d%n",
-                event, outageMs, (elected - start) / 1_000_000, afterElectionMs, share, steadyReads);
-        // Writes resume within Patroni's own promotion time plus two monitor intervals (generous margin:
-        // twice that plus a second, as timing bounds in tests must be).
-        assertThat(afterElectionMs).as("writes resume after the election").isLessThan(2 * (2 * INTERVAL_MS) + 1000);
-        assertThat(share).as("replica share of steady-state reads").isGreaterThanOrEqualTo(90.0);
+        FailoverWindow w = FailoverWindow.of(reads, watch, from, rejoined, List.<long[]>of(new long[] {start, elected}));
+        long tailReads = reads.stream().filter(o -> o.ok() && o.startNanos() >= rejoined && o.endNanos() <= tailEnd).count();
+        long tailOnStandby = reads.stream().filter(o -> o.ok() && o.onStandby() && o.startNanos() >= rejoined
+                && o.endNanos() <= tailEnd).count();
+        double tailShare = tailReads == 0 ? 0 : 100.0 * tailOnStandby / tailReads;
+        System.out.printf("%s: Patroni elected after %d ms, rejoined after %d ms; write outage %d ms, first write %d ms"
+                        + " after the election was seen; whole window: %s; after the rejoin %.1f %% of %d reads on a standby%n",
+                event, (elected - start) / 1_000_000, (rejoined - start) / 1_000_000, gap / 1_000_000, afterElectionMs, w,
+                tailShare, tailReads);
+        // Writes resume within Patroni's own promotion time plus two monitor intervals (with margin).
+        assertThat(afterElectionMs).as("writes resume after the election").isLessThan(BOUND_MS);
+        assertThat(w.failedOutside()).as("reads failed outside Patroni's outage (readFallback=primary): "
+                + w.failedDetail()).isZero();
+        assertThat(w.returnDelaysMs()).as("standby back -> first read on a standby, ms (-1: never)")
+                .allSatisfy(d -> assertThat(d).isBetween(0L, BOUND_MS));
+        assertThat(tailShare).as("share of reads on a standby after the rejoin").isGreaterThanOrEqualTo(90.0);
     }
 
     private static Thread writer(HikariDataSource pool, AtomicLong ids, Set<Long> acknowledged,
-                                 ConcurrentLinkedQueue<Op> writes, AtomicBoolean running) {
+                                 ConcurrentLinkedQueue<Write> writes, AtomicBoolean running) {
         return new Thread(() -> {
             while (running.get()) {
                 long id = ids.incrementAndGet();
@@ -151,26 +168,27 @@ class PatroniFailoverIT {
                     ps.setLong(1, id);
                     ps.executeUpdate();
                     acknowledged.add(id);
-                    writes.add(new Op(System.nanoTime(), true, false, null));
+                    writes.add(new Write(System.nanoTime(), true, null));
                 } catch (SQLException e) {
-                    writes.add(new Op(System.nanoTime(), false, false, e.getSQLState()));
+                    writes.add(new Write(System.nanoTime(), false, e.getSQLState()));
                     pause();
                 }
             }
         });
     }
 
-    private static Thread reader(HikariDataSource pool, ConcurrentLinkedQueue<Op> reads, AtomicBoolean running) {
+    private static Thread reader(HikariDataSource pool, ConcurrentLinkedQueue<FailoverWindow.Op> reads, AtomicBoolean running) {
         return new Thread(() -> {
             while (running.get()) {
+                long began = System.nanoTime();
                 try (Connection c = pool.getConnection()) {
                     c.setReadOnly(true);
                     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
                         rs.next();
-                        reads.add(new Op(System.nanoTime(), true, rs.getBoolean(1), null));
+                        reads.add(new FailoverWindow.Op(began, System.nanoTime(), true, rs.getBoolean(1), null, null));
                     }
                 } catch (SQLException e) {
-                    reads.add(new Op(System.nanoTime(), false, false, e.getSQLState()));
+                    reads.add(new FailoverWindow.Op(began, System.nanoTime(), false, false, null, e.getSQLState()));
                     pause();
                 }
             }

@@ -1,0 +1,4 @@
+CREATE TABLE note (
+    id   bigserial PRIMARY KEY,
+    body text NOT NULL
+);

@@ -1,0 +1,243 @@
+package org.pgrepl.jdbc.model;
+
+import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.pgrepl.infra.Server;
+import org.pgrepl.infra.TcpRelay;
+
+/**
+ * Real faults, through the launcher's controls and plain pgjdbc admin sessions, and the check
+ * that follows a session failure: a replica the monitor sees healthy still serves other
+ * connections (invariant 6).
+ */
+final class FaultSteps {
+    /** How a statement runs past the caller's bound. */
+    enum Slow { QUERY_TIMEOUT, NETWORK_TIMEOUT }
+
+    private final ConnectionModel m;
+
+    FaultSteps(ConnectionModel m) {
+        this.m = m;
+    }
+
+    /** pg_terminate_backend of this connection's sessions on the primary, or on the replicas. */
+    void terminate(boolean primary) throws SQLException {
+        List<Server> running = m.oracle.running();
+        List<Server> targets = (primary ? List.of(m.mc.cluster.primary()) : m.mc.cluster.replicas()).stream()
+                .filter(running::contains).toList();
+        int n = 0;
+        for (Server s : targets) {
+            n += m.oracle.terminate(s, m.appName());
+        }
+        ModelStats.FAULTS.incrementAndGet();
+        m.trail.add("FAULT pg_terminate_backend(" + m.appName() + ") on " + (primary ? "the primary" : "the replicas")
+                + ": " + n + " session(s)");
+        if (n > 0) {
+            m.hostsCheckArmed = true;
+        }
+    }
+
+    /** Pauses WAL replay on a replica, or resumes it when paused. */
+    void toggleReplay(int replica) {
+        if (m.failedOver) {
+            m.trail.add("toggle replay: skipped after the failover");
+            return;
+        }
+        List<Server> replicas = m.mc.cluster.replicas();
+        Server s = replicas.get(Math.floorMod(replica, replicas.size()));
+        if (m.paused.remove(s)) {
+            m.mc.cluster.resumeReplay(s);
+            m.trail.add("FAULT ends: resume WAL replay on " + s.name());
+        } else {
+            m.mc.cluster.pauseReplay(s);
+            m.paused.add(s);
+            ModelStats.FAULTS.incrementAndGet();
+            m.trail.add("FAULT pause WAL replay on " + s.name());
+        }
+    }
+
+    /**
+     * A statement running past the caller's bound (pg_sleep(3) under a 1 s query or network
+     * timeout): it fails with a SQLState within 2x + 1 s, and is not run a second time.
+     */
+    void slowStatement(Slow how) throws SQLException {
+        Connection c = m.conn;
+        String marker = "slow-" + m.tryId + "-s" + m.step;
+        Executor direct = Runnable::run;
+        ModelStats.FAULTS.incrementAndGet();
+        Outcome<Object> o = m.call("pg_sleep(3) under a 1 s " + (how == Slow.QUERY_TIMEOUT ? "setQueryTimeout" : "setNetworkTimeout")
+                + " [" + m.state() + "]", ConnectionModel.boundFor(1), () -> {
+                    if (how == Slow.NETWORK_TIMEOUT) {
+                        c.setNetworkTimeout(direct, 1000);
+                    }
+                    try (Statement s = c.createStatement()) {
+                        if (how == Slow.QUERY_TIMEOUT) {
+                            s.setQueryTimeout(1);
+                        }
+                        try (ResultSet rs = s.executeQuery("SELECT pg_sleep(3) /* " + marker + " */")) {
+                            return "returned";
+                        }
+                    }
+                });
+        if (how == Slow.NETWORK_TIMEOUT) {
+            m.call("setNetworkTimeout(0)", m.ordinaryBound(), () -> {
+                c.setNetworkTimeout(direct, 0);
+                return null;
+            });
+        }
+        m.ledger.statementRan(m.connNo, m.autoCommit, o.ok());
+        m.sessionFailure(o);
+        if (how == Slow.NETWORK_TIMEOUT) {
+            m.checkHostsNext = true;
+        }
+        List<Oracle.Session> ran = m.oracle.sessions("pgrepl-model-" + m.tryId).stream()
+                .filter(s -> s.query() != null && s.query().contains(marker)).toList();
+        if (ran.size() > 1) {
+            throw m.trail.violated(7, "the statement ended by its timeout ran again on another host: " + ran);
+        }
+    }
+
+    /** Stalls the relay of the replica serving this connection (or replica1) for one read, then heals it. */
+    void stalledRead(StatementSteps statements) throws SQLException {
+        Server victim = m.mc.cluster.replicas().get(0);
+        for (Oracle.Session s : m.oracle.sessionsOf(m.appName())) {
+            if (m.mc.cluster.replicas().contains(s.server())) {
+                victim = s.server();
+            }
+        }
+        TcpRelay relay = m.mc.cluster.relay(victim);
+        relay.stall();
+        ModelStats.FAULTS.incrementAndGet();
+        m.trail.add("FAULT stall the TCP relay of " + victim.name());
+        try {
+            statements.read(null, "fresh statement [" + m.state() + "]");
+        } finally {
+            relay.heal();
+            m.trail.add("FAULT ends: heal the relay of " + victim.name());
+        }
+        m.checkHostsNext = true; // the read may have met the stall and been moved elsewhere without a visible failure
+        try {
+            Thread.sleep(600); // two monitor intervals: the monitor sees the healed replica again
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code SET synchronous_commit = off} through the connection: its commits on that server become asynchronous. */
+    void asyncCommit() {
+        Connection c = m.conn;
+        Outcome<Object> o = m.call("execute(SET synchronous_commit = off) [" + m.state() + "]", m.ordinaryBound(), () -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET synchronous_commit = off");
+            }
+            return null;
+        });
+        m.ledger.statementRan(m.connNo, m.autoCommit, o.ok());
+    }
+
+    /** A row committed by another client: once seen, monotonic reads must keep showing it. */
+    void externalInsert() throws SQLException {
+        String id = m.tryId + "-ext" + m.step;
+        m.oracle.insertExternal(id, m.tryId);
+        m.trail.add("another client inserts " + id);
+    }
+
+    /**
+     * Invariant 6: every replica the monitor sees healthy (role REPLICA in the cluster MBean)
+     * serves a read of some fresh connection among a few.
+     */
+    void otherConnectionsRead() throws Exception {
+        if (Trail.skipped(6)) {
+            return;
+        }
+        String app = m.appName() + "-other";
+        Set<Integer> expected;
+        // The monitor lives while a connection of its cluster is open (and its MBean with it): the
+        // connection under test may be closed by now, so one more holds it while the others read.
+        try (Connection keeper = DriverManager.getConnection(m.url("eventual", app), m.credentials())) {
+            keeper.setReadOnly(true);
+            try (Statement s = keeper.createStatement()) {
+                s.executeQuery("SELECT 1").close();
+            } catch (SQLException e) {
+                // a failure here is the reads' business below
+            }
+            expected = healthyReplicaPorts();
+            otherConnectionsRead(expected, app);
+        }
+        m.checkNoSessions(app, "closing the other connections");
+    }
+
+    private void otherConnectionsRead(Set<Integer> expected, String app) throws Exception {
+        Set<Integer> served = new LinkedHashSet<>();
+        List<String> outcomes = new ArrayList<>();
+        long deadline = System.nanoTime() + 4_000_000_000L;
+        for (int i = 0; i < 12 && !served.containsAll(expected) && System.nanoTime() < deadline; i++) {
+            try (Connection other = DriverManager.getConnection(m.url("eventual", app), m.credentials())) {
+                other.setReadOnly(true);
+                try (Statement s = other.createStatement(); ResultSet rs = s.executeQuery("SELECT inet_server_port()")) {
+                    rs.next();
+                    served.add(rs.getInt(1));
+                    outcomes.add(String.valueOf(rs.getInt(1)));
+                }
+            } catch (SQLException e) {
+                outcomes.add(e.getSQLState());
+            }
+        }
+        m.trail.add("other connections read, served by ports " + outcomes + "; the monitor sees replicas on " + expected);
+        ModelStats.CHECKS.incrementAndGet();
+        if (!served.containsAll(expected)) {
+            Set<Integer> missing = new LinkedHashSet<>(expected);
+            missing.removeAll(served);
+            throw m.trail.violated(6, "replica(s) on port " + missing + " that the monitor sees healthy served none of "
+                    + outcomes.size() + " reads of fresh connections (served: " + outcomes + ")");
+        }
+    }
+
+    /** The real ports of the replicas the monitor reports as REPLICA. */
+    private Set<Integer> healthyReplicaPorts() throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return healthyReplicaPortsNow();
+            } catch (IllegalStateException e) {
+                if (attempt >= 30) {
+                    throw e;
+                }
+                Thread.sleep(100); // the monitor's first cycle may not have reported yet
+            }
+        }
+    }
+
+    private Set<Integer> healthyReplicaPortsNow() throws Exception {
+        MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
+        Set<Integer> ports = new LinkedHashSet<>();
+        for (ObjectName n : mbs.queryNames(new ObjectName("org.pgrepl:type=Cluster,*"), null)) {
+            if (!n.getKeyProperty("name").endsWith("/" + m.settings.user() + "\"")) {
+                continue; // another user's monitor (the key is hosts/database/user)
+            }
+            String[] hosts = (String[]) mbs.getAttribute(n, "Hosts");
+            String[] roles = (String[]) mbs.getAttribute(n, "Roles");
+            for (int i = 0; i < hosts.length; i++) {
+                Server s = m.mc.serverAt(Integer.parseInt(hosts[i].substring(hosts[i].lastIndexOf(':') + 1)));
+                if (s != null && "REPLICA".equals(roles[i]) && !hosts[i].endsWith(":" + s.port())) {
+                    ports.add(s.port()); // through its relay, as the connections under test reach it
+                }
+            }
+            if (!ports.isEmpty()) {
+                return ports;
+            }
+        }
+        throw new IllegalStateException("no pgrepl cluster MBean for " + Arrays.toString(m.mc.cluster.servers().toArray()));
+    }
+}

@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * and publishes an immutable {@link ClusterState}. One daemon thread runs the cycle; each host
  * is checked on its own pooled thread with a deadline, so a stalled host is marked
  * {@link HostState.Role#STALLED} instead of holding up the others. The first cycle starts at
- * once. {@link #close()} closes every monitoring session, including one a probe is still
+ * once and gives each host's first login a login's time before calling it stalled. {@link #close()} closes every monitoring session, including one a probe is still
  * opening (it is closed the moment its login completes).
  *
  * <p>Locks are {@link ReentrantLock}s: application threads wait here ({@link #awaitFreshState}),
@@ -160,7 +160,14 @@ public final class ClusterMonitor implements AutoCloseable {
             inFlight[i] = f;
             results.add(f);
         }
-        long deadline = System.nanoTime() + Math.max(interval.toNanos(), TimeUnit.SECONDS.toNanos(1));
+        long bound = Math.max(interval.toNanos(), TimeUnit.SECONDS.toNanos(1));
+        if (state.cycle() == 0) {
+            // The first logins (class loading, SCRAM, TLS in a cold JVM) take longer than a probe:
+            // the first cycle gives them a login's bound before calling a host stalled, so the
+            // first routing decision rests on what the hosts answered, not on a deadline.
+            bound += loginBoundMillis() * 1_000_000L;
+        }
+        long deadline = System.nanoTime() + bound;
         for (int i = 0; i < hostCount; i++) {
             Future<HostState> f = results.get(i);
             if (f == null) {
@@ -170,7 +177,7 @@ public final class ClusterMonitor implements AutoCloseable {
             try {
                 next[i] = f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                next[i] = HostState.down(HostState.Role.STALLED, "no answer within " + interval.toMillis() + " ms");
+                next[i] = HostState.down(HostState.Role.STALLED, "no answer within " + bound / 1_000_000 + " ms");
             } catch (Exception e) {
                 next[i] = HostState.down(HostState.Role.DOWN, String.valueOf(e.getCause()));
             }
@@ -212,6 +219,11 @@ public final class ClusterMonitor implements AutoCloseable {
         }
     }
 
+    /** Longest a probe's round trip (and, by the monitor's defaults, its login) may take: twice the interval, at least 2 s. */
+    private long loginBoundMillis() {
+        return Math.max(2_000, interval.toMillis() * 2);
+    }
+
     /**
      * Keeps a freshly opened session for host {@code i}, or closes it when the monitor was closed
      * while it was being opened (a login through a stalled network can complete long after).
@@ -221,7 +233,7 @@ public final class ClusterMonitor implements AutoCloseable {
         try {
             if (!closed) {
                 // A stalled socket must not hold this probe thread for long: it ends at twice the interval.
-                c.setNetworkTimeout(Runnable::run, (int) Math.max(2_000, interval.toMillis() * 2));
+                c.setNetworkTimeout(Runnable::run, (int) loginBoundMillis());
                 connections[i] = c;
                 return true;
             }

@@ -221,7 +221,7 @@ abstract class Routes extends Lifecycle implements RouteSource {
         return p;
     }
 
-    private Physical openReplica() {
+    private Physical openReplica() throws SQLException {
         int exclude = excludeOnce;
         excludeOnce = -1;
         Physical p = null;

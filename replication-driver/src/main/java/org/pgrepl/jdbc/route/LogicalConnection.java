@@ -263,7 +263,7 @@ public final class LogicalConnection extends SessionSettings implements PgReplCo
         }
         Physical p;
         try {
-            p = route(0, false);
+            p = routeForValidation(timeout);
         } catch (SQLException e) {
             LOG.log(Level.DEBUG, () -> "isValid: route cannot be opened: " + e.getMessage());
             return false;

@@ -49,9 +49,24 @@ final class Router {
     }
 
     /** The monitor's state; waits for its first cycle once, so the first route is not a guess. */
+    /**
+     * A caller's deadline ({@link System#nanoTime()}; 0: none) on the route being opened now, set
+     * by {@code isValid(timeout)} under the connection's route lock: pgrepl's waits and the logins
+     * of that route end by it.
+     */
+    long deadlineNanos;
+
+    private Duration bounded(Duration wait) {
+        if (deadlineNanos == 0) {
+            return wait;
+        }
+        long left = Math.max(0, deadlineNanos - System.nanoTime());
+        return left < wait.toNanos() ? Duration.ofNanos(left) : wait;
+    }
+
     ClusterState state() {
         ClusterState s = monitor.state();
-        return s.cycle() > 0 ? s : monitor.awaitFreshState(firstStateWait());
+        return s.cycle() > 0 ? s : monitor.awaitFreshState(bounded(firstStateWait()));
     }
 
     private Duration firstStateWait() {
@@ -104,7 +119,7 @@ final class Router {
                 }
                 // Roles may have changed (a failover): ask the monitor again, and try once more.
                 int before = idx;
-                monitor.awaitFreshState(config.monitorInterval().multipliedBy(3));
+                monitor.awaitFreshState(bounded(config.monitorInterval().multipliedBy(3)));
                 idx = writableIndex();
                 if (idx == before && cluster.health(idx).markedDown()) {
                     throw e;
@@ -204,11 +219,25 @@ final class Router {
         }
     }
 
+    /** The login properties; under a caller's deadline, pgjdbc's loginTimeout ends the login by it. */
+    private Properties loginProperties() throws SQLException {
+        if (deadlineNanos == 0) {
+            return props;
+        }
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+            throw new SQLException("pgrepl: the caller's time ran out before a connection could be opened", "08001");
+        }
+        Properties bounded = (Properties) props.clone();
+        bounded.setProperty("loginTimeout", Long.toString(Math.max(1, (left + 999_999_999L) / 1_000_000_000L)));
+        return bounded;
+    }
+
     /** Opens a pgjdbc connection; a connection-level failure marks the host down with back-off. */
     Connection connect(int idx) throws SQLException {
         HostSpec host = cluster.hosts.get(idx);
         try {
-            Connection c = pgjdbc.connect(url.pgjdbcUrl(host), props);
+            Connection c = pgjdbc.connect(url.pgjdbcUrl(host), loginProperties());
             cluster.health(idx).markUp();
             return c;
         } catch (SQLException e) {

@@ -80,6 +80,21 @@ abstract class Routes extends Lifecycle implements RouteSource {
     }
 
     /**
+     * The current route's connection for {@code isValid(timeout)}: no lost-transaction check, no
+     * read-floor wait, and opening it (the monitor's first cycle, a login) ends by the deadline.
+     */
+    final Physical routeForValidation(int timeoutSeconds) throws SQLException {
+        lock.lock();
+        try {
+            router.deadlineNanos = timeoutSeconds > 0 ? System.nanoTime() + timeoutSeconds * 1_000_000_000L : 0;
+            return route(0, false, false);
+        } finally {
+            router.deadlineNanos = 0;
+            lock.unlock();
+        }
+    }
+
+    /**
      * @param queryTimeoutSeconds the statement's bound on pgrepl's waits (0: none)
      * @param checkLost false for {@code isValid}: a lost transaction does not make a connection invalid
      * @param awaitFloor false where nothing is read yet: no read-floor wait

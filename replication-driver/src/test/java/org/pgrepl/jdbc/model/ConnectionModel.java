@@ -264,6 +264,9 @@ final class ConnectionModel implements AutoCloseable {
 
     /** The end of a try that passed: the connection closes, and leaves no server session (invariant 5). */
     void finish() {
+        if (!LIVE.contains(this)) {
+            return; // already closed by a cleanup (a failed try of this property, or shrinking): nothing to end
+        }
         step(() -> {
             faults.otherConnectionsRead();
             connection.closeAndReopen();

@@ -90,8 +90,10 @@ final class FaultSteps {
                     }
                 });
         if (how == Slow.NETWORK_TIMEOUT) {
-            m.call("setNetworkTimeout(0)", m.ordinaryBound(), () -> {
-                c.setNetworkTimeout(direct, 0);
+            // Back to the URL's socketTimeout: setNetworkTimeout(0) means no timeout at all (JDBC, and
+            // pgjdbc's SO_TIMEOUT alike), and a read on a stalled socket would then wait forever.
+            m.call("setNetworkTimeout(socketTimeout)", m.ordinaryBound(), () -> {
+                c.setNetworkTimeout(direct, ConnectionModel.SOCKET_TIMEOUT_S * 1000);
                 return null;
             });
         }

@@ -49,11 +49,13 @@ public final class ClusterMonitor implements AutoCloseable {
     /** Guards {@link #connections} against {@link #close()}: a session adopted after close is closed at once. */
     private final ReentrantLock sessions = new ReentrantLock();
     private volatile ClusterState state;
+    /** Set with the first state this monitor's own probes produced. */
+    private volatile boolean probed;
     private volatile boolean closed;
     private volatile long systemIdentifier;
     private final ClusterStats stats;
     /** The last host seen taking writes (-1 before any): a different one later is a promotion seen. */
-    private int lastWritable = -1;
+    private int lastWritable;
 
     /**
      * @param name      for the thread name and logs (host list, no credentials)
@@ -70,6 +72,17 @@ public final class ClusterMonitor implements AutoCloseable {
      *              counts survive a monitor stopped and started again)
      */
     public ClusterMonitor(String name, int hostCount, Connector connector, Duration interval, ClusterStats stats) {
+        this(name, hostCount, connector, interval, stats, null);
+    }
+
+    /**
+     * @param seed the last state a stopped monitor of the same cluster published, or null: routing
+     *             may use its roles until this monitor's first probe confirms or replaces them
+     *             (DESIGN, "The cluster monitor"), so a connection opened right after a quiet spell
+     *             does not wait for a login to every host
+     */
+    public ClusterMonitor(String name, int hostCount, Connector connector, Duration interval, ClusterStats stats,
+                          ClusterState seed) {
         this.stats = stats;
         this.name = name;
         this.connector = connector;
@@ -77,7 +90,9 @@ public final class ClusterMonitor implements AutoCloseable {
         this.hostCount = hostCount;
         this.connections = new Connection[hostCount];
         this.inFlight = new Future<?>[hostCount];
-        this.state = ClusterState.initial(hostCount);
+        boolean seeded = seed != null && seed.hosts().size() == hostCount && seed.cycle() > 0;
+        this.state = seeded ? seed.asSeed() : ClusterState.initial(hostCount);
+        this.lastWritable = seeded ? seed.writable() : -1;
         this.probes = Executors.newFixedThreadPool(hostCount, r -> {
             Thread t = new Thread(r, "pgrepl-monitor-probe " + name);
             t.setDaemon(true);
@@ -90,6 +105,34 @@ public final class ClusterMonitor implements AutoCloseable {
 
     /** The last published snapshot. */
     public ClusterState state() {
+        return state;
+    }
+
+    /** True once a cycle of this monitor's own probes has been published (a seed is not one). */
+    public boolean probed() {
+        return probed;
+    }
+
+    /**
+     * Waits until this monitor's first cycle has been published (at most {@code timeout}): the
+     * first probe of every host, with no wait for a second cycle an interval later.
+     */
+    public ClusterState awaitFirstProbe(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        wake.lock();
+        try {
+            while (!probed && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                cycled.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            wake.unlock();
+        }
         return state;
     }
 
@@ -289,6 +332,7 @@ public final class ClusterMonitor implements AutoCloseable {
         stats.monitorCycles.increment();
         state = new ClusterState(List.copyOf(out), writable, ambiguousPrimary, primaryLsn, systemIdentifier, timeline,
                 System.nanoTime(), state.cycle() + 1);
+        probed = true;
     }
 
     private void closeQuietly(int i) {

@@ -22,6 +22,15 @@ public record ClusterState(List<HostState> hosts, int writable, boolean ambiguou
                 System.nanoTime(), 0);
     }
 
+    /**
+     * This state as the first of a new monitor: the roles, positions and the time they were seen
+     * stay; the cycle count restarts at 1, so the successor's cycles (and waits for a fresh one)
+     * count from here.
+     */
+    ClusterState asSeed() {
+        return new ClusterState(hosts, writable, ambiguousPrimary, primaryLsn, systemIdentifier, timeline, takenAtNanos, 1);
+    }
+
     /** The state of host {@code i}. */
     public HostState host(int i) {
         return hosts.get(i);

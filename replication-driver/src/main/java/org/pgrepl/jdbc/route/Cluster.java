@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.MBeanServer;
@@ -50,6 +51,15 @@ final class Cluster {
     private static final Map<String, AtomicLong> FLOORS = new ConcurrentHashMap<>();
     /** Open connections per floor key whose primary was handed out through {@code unwrap} ({@code process}). */
     private static final Map<String, AtomicInteger> UNWRAPPED = new ConcurrentHashMap<>();
+    /**
+     * The last state of each key's stopped monitor, the seed of its successor: a connection opened
+     * after a quiet spell (a batch job, a low-traffic service) routes on the roles known a moment
+     * ago while the new monitor's first probe confirms them, instead of waiting for logins to every
+     * host. Roles can change while nothing watches: a write route checks its host is not in
+     * recovery, and a host gone or refusing is handled as on any failed connect; an old seed is
+     * not used (see {@link #seedFor}).
+     */
+    private static final Map<String, ClusterState> LAST_STATES = new ConcurrentHashMap<>();
     /** Counters by cluster name (see {@link #stats}). */
     private static final Map<String, ClusterStats> STATS = new ConcurrentHashMap<>();
 
@@ -234,9 +244,20 @@ final class Cluster {
     /** Starts the monitor; monitoring connections go straight to pgjdbc. Runs under the registry's lock. */
     private ClusterMonitor startMonitor() {
         Duration interval = latest.config().monitorInterval();
-        ClusterMonitor monitor = new ClusterMonitor(displayName, hosts.size(), this::openMonitorSession, interval, stats);
+        ClusterMonitor monitor = new ClusterMonitor(displayName, hosts.size(), this::openMonitorSession, interval, stats,
+                seedFor(key, interval));
         register(monitor);
         return monitor;
+    }
+
+    /**
+     * The stopped predecessor's state when it is younger than ten intervals (at least 30 s), else
+     * null: an older one is more likely to be wrong than worth the first probe's few milliseconds.
+     */
+    private static ClusterState seedFor(String key, Duration interval) {
+        ClusterState last = LAST_STATES.get(key);
+        long maxAge = Math.max(TimeUnit.SECONDS.toNanos(30), interval.multipliedBy(10).toNanos());
+        return last != null && System.nanoTime() - last.takenAtNanos() < maxAge ? last : null;
     }
 
     /** Opens a monitoring session to host {@code i} with the latest connection's settings and credentials. */
@@ -255,6 +276,10 @@ final class Cluster {
     /** The monitor stopped: unregister its bean and leave the map. Runs under the registry's lock. */
     private void retire() {
         CLUSTERS.remove(key, this);
+        ClusterMonitor stopping = monitor;
+        if (stopping != null && stopping.probed()) {
+            LAST_STATES.put(key, stopping.state());
+        }
         if (registered != null) {
             try {
                 ManagementFactory.getPlatformMBeanServer().unregisterMBean(registered);

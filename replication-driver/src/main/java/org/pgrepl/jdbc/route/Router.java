@@ -38,6 +38,8 @@ final class Router {
     static final org.postgresql.Driver PGJDBC = new org.postgresql.Driver();
     private final org.postgresql.Driver pgjdbc = PGJDBC;
     private final Long maxLagMillis;
+    /** No lag bound: a seeded state's roles are enough to route (a seed's lags are old). */
+    private final boolean lagUnbounded;
 
     Router(PgReplUrl url, Cluster cluster, ClusterMonitor monitor) {
         this.url = url;
@@ -46,9 +48,9 @@ final class Router {
         this.monitor = monitor;
         this.props = url.pgjdbcProperties();
         this.maxLagMillis = config.maxReplicaLag() == null ? null : config.maxReplicaLag().toMillis();
+        this.lagUnbounded = maxLagMillis == null && config.maxReplicaLagBytes() == null;
     }
 
-    /** The monitor's state; waits for its first cycle once, so the first route is not a guess. */
     /**
      * A caller's deadline ({@link System#nanoTime()}; 0: none) on the route being opened now, set
      * by {@code isValid(timeout)} under the connection's route lock: pgrepl's waits and the logins
@@ -64,9 +66,19 @@ final class Router {
         return left < wait.toNanos() ? Duration.ofNanos(left) : wait;
     }
 
+    /**
+     * The monitor's state. A new monitor's routes wait for its first probe only, never for a
+     * second cycle; a monitor seeded with its predecessor's roles waits for nothing unless a lag
+     * bound needs today's lags.
+     */
     ClusterState state() {
         ClusterState s = monitor.state();
-        return s.cycle() > 0 ? s : monitor.awaitFreshState(bounded(firstStateWait()));
+        if (s.cycle() > 0 && (lagUnbounded || monitor.probed())) {
+            return s;
+        }
+        // No roles known yet, or only a predecessor's seed while a lag bound needs lags measured
+        // now: wait for the new monitor's first probe (it starts at once), not for an interval.
+        return monitor.awaitFirstProbe(bounded(firstStateWait()));
     }
 
     private Duration firstStateWait() {

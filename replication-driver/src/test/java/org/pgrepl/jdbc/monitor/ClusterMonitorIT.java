@@ -126,4 +126,59 @@ class ClusterMonitorIT {
             s.execute("INSERT INTO monitor_rows (pad) SELECT repeat('x', 100) FROM generate_series(1, " + rows + ")");
         }
     }
+
+    /**
+     * Issue 18, cold start: a new monitor's first routing wait ends with its first probe of every
+     * host, not with a second cycle an interval later (the interval here is a minute).
+     */
+    @Test
+    void theFirstWaitEndsWithTheFirstProbeNotASecondCycle() {
+        List<String> hosts = direct();
+        try (ClusterMonitor m = new ClusterMonitor("first-probe", hosts.size(), i -> DriverManager.getConnection(
+                "jdbc:postgresql://" + hosts.get(i) + "/" + cluster.database(), cluster.credentials()),
+                Duration.ofMinutes(1))) {
+            ClusterState s = m.awaitFirstProbe(Duration.ofSeconds(30));
+            assertThat(m.probed()).isTrue();
+            assertThat(s.cycle()).isEqualTo(1);
+            assertThat(s.writable()).isZero();
+            assertThat(s.host(1).role()).isEqualTo(HostState.Role.REPLICA);
+        }
+    }
+
+    /**
+     * Issue 18, cold start: a monitor seeded with its predecessor's last state answers with those
+     * roles before its own first probe has logged in anywhere, then replaces them with what the
+     * probe sees.
+     */
+    @Test
+    void aSeededMonitorServesItsPredecessorsRolesUntilItsFirstProbe() throws Exception {
+        List<String> hosts = direct();
+        ClusterState last;
+        try (ClusterMonitor predecessor = monitor(hosts)) {
+            last = predecessor.awaitFirstProbe(Duration.ofSeconds(30));
+        }
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        try (ClusterMonitor m = new ClusterMonitor("seeded", hosts.size(), i -> {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return DriverManager.getConnection("jdbc:postgresql://" + hosts.get(i) + "/" + cluster.database(),
+                    cluster.credentials());
+        }, Duration.ofMillis(200), new ClusterStats(), last)) {
+            ClusterState seeded = m.state();
+            assertThat(m.probed()).isFalse();
+            assertThat(seeded.cycle()).isEqualTo(1);
+            assertThat(seeded.writable()).isZero();
+            assertThat(seeded.host(2).role()).isEqualTo(HostState.Role.REPLICA);
+
+            gate.countDown();
+            ClusterState probed = m.awaitFirstProbe(Duration.ofSeconds(30));
+            assertThat(m.probed()).isTrue();
+            assertThat(probed.cycle()).isGreaterThan(1);
+            assertThat(probed.takenAtNanos()).isGreaterThan(last.takenAtNanos());
+            assertThat(probed.writable()).isZero();
+        }
+    }
 }

@@ -128,6 +128,10 @@ public final class LogicalConnection extends SessionSettings implements PgReplCo
             }
             return; // nothing ran: nothing to commit
         }
+        if (p.heldNothingSince(state)) {
+            endOfTransaction(true); // a session pgrepl opened for itself: nothing of this transaction ran there
+            return;
+        }
         try {
             p.conn.commit();
         } catch (SQLException e) {
@@ -161,6 +165,10 @@ public final class LogicalConnection extends SessionSettings implements PgReplCo
             if (state.autoCommit) {
                 throw new SQLException("Cannot rollback when autoCommit is enabled.", "25P01");
             }
+            return;
+        }
+        if (p.heldNothingSince(state)) {
+            endOfTransaction(false);
             return;
         }
         try {

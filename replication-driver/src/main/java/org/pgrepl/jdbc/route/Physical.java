@@ -146,6 +146,15 @@ final class Physical implements RouteContext {
         appliedVersion = -1;
     }
 
+    /**
+     * True while this session is still in autocommit though the logical connection is not: it was
+     * opened for pgrepl's own use (a read floor's position) and no statement of the application's
+     * has run on it since, so it holds nothing to commit or roll back.
+     */
+    boolean heldNothingSince(SessionState s) {
+        return autoCommit && !s.autoCommit && !inTransaction();
+    }
+
     /** Records autoCommit set on this connection directly (the JDBC call commits an open transaction). */
     void autoCommitApplied(boolean value) {
         autoCommit = value;

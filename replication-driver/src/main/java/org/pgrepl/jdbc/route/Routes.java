@@ -375,7 +375,17 @@ abstract class Routes extends Lifecycle implements RouteSource {
                 return p;
             }
             try {
-                return openPrimaryIfNeeded();
+                // Given the session state at once, like any route: the application's rollback()
+                // or commit() after this may land here, and pgjdbc refuses both on a session still
+                // in autocommit while the logical connection is not (found by the model test:
+                // HikariCP's rollback on return then failed and skipped its state reset).
+                Physical fresh = openPrimaryIfNeeded();
+                try {
+                    fresh.sync(state);
+                } catch (SQLException e) {
+                    throw fresh.translate(e);
+                }
+                return fresh;
             } catch (SQLException e) {
                 throw new SQLException("pgrepl: this connection's last write or primary read cannot be placed (its"
                         + " primary session was lost and no new one opens), so a replica read could miss it: "

@@ -130,4 +130,38 @@ class LostTransactionIT {
             }
         }
     }
+
+    /**
+     * Found by the model test (PoolModelIT, seed 6763532024089048000): a primary session opened
+     * only to place the read floor (the old one was terminated) stayed in autocommit while the
+     * connection was not, so the application's rollback() failed with 25P01; HikariCP's rollback
+     * on return then skipped its reset, and the next borrower's autocommit INSERT sat uncommitted.
+     */
+    @Test
+    void aPrimarySessionOpenedForTheReadFloorFollowsTheConnectionsAutoCommit() throws Exception {
+        String app = Admin.appName("floor-session");
+        String tag = UUID.randomUUID().toString();
+        try (Connection c = DriverManager.getConnection(cluster.pgreplUrl() + "?readConsistency=session&ApplicationName="
+                + app, cluster.credentials())) {
+            c.setAutoCommit(false);
+            insert(c, tag);
+            c.commit();
+            assertThat(admin.terminate(cluster.primary(), app)).isEqualTo(1);
+            c.setReadOnly(true);
+            try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(
+                    "SELECT count(*) FROM fault_rows WHERE tag = '" + tag + "'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("read-your-writes through a fresh primary position").isEqualTo(1);
+            }
+            c.commit();
+            c.setReadOnly(false);
+            c.rollback(); // lands on the session opened for the floor: nothing to roll back, no 25P01
+            insert(c, tag);
+            c.rollback();
+            assertThat(admin.rowsOnPrimary("fault_rows", tag)).as("the insert ran in a transaction").isEqualTo(1);
+            insert(c, tag);
+            c.commit();
+            assertThat(admin.rowsOnPrimary("fault_rows", tag)).isEqualTo(2);
+        }
+    }
 }

@@ -278,6 +278,11 @@ final class ConnectionModel implements AutoCloseable {
             throw trail.violated(7, "close() failed: " + e);
         }
         checkNoSessions(app, "the final close()");
+        List<String> counted = PgReplCounters.heldOrNegative(mc);
+        ModelStats.CHECKS.incrementAndGet();
+        if (!counted.isEmpty() && !Trail.skipped(5)) {
+            throw trail.violated(5, "after the final close(), pgrepl still counts open connections: " + counted);
+        }
     }
 
     /** Closes what a try that failed (or was cut short by shrinking) left open. */

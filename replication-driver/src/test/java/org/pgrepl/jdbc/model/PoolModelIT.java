@@ -89,8 +89,14 @@ class PoolModelIT {
             trail.add("pool closed");
             List<Oracle.Session> left = mc.oracle.awaitNoSessions(app, 8_000);
             ModelStats.CHECKS.incrementAndGet();
+            List<String> counted = PgReplCounters.heldOrNegative(mc);
+            ModelStats.CHECKS.incrementAndGet();
             if (!left.isEmpty() && !Trail.skipped(5)) {
-                throw trail.violated(5, "after the pool closed, sessions of " + app + " are still open: " + left);
+                throw trail.violated(5, "after the pool closed, sessions of " + app + " are still open: " + left
+                        + "; pgrepl's own count of open connections: " + (counted.isEmpty() ? "none" : counted));
+            }
+            if (!counted.isEmpty() && !Trail.skipped(5)) {
+                throw trail.violated(5, "after the pool closed, pgrepl still counts open connections: " + counted);
             }
         } finally {
             threads.shutdownNow();

@@ -104,13 +104,13 @@ public final class BenchMain {
                         - machine: %d cores, %.1f GiB RAM, %s %s (%s); load average %.2f at start, %.2f at end
                         - Java %s (%s), max heap %d MiB
                         - PostgreSQL %s: %s; primary %s, replicas %s (same machine, loopback)
-                        - options: %s; systems interleaved in every round; C = `%s`
+                        - options: %s; systems interleaved in every round; C = `%s`; F = `%s`
                         """,
                 ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT)),
                 Runtime.getRuntime().availableProcessors(), os.getTotalMemorySize() / 1073741824.0,
                 System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"),
                 loadBefore, os.getSystemLoadAverage(), System.getProperty("java.version"), System.getProperty("java.vm.name"),
                 Runtime.getRuntime().maxMemory() / 1048576, t.serverVersion(), where, t.primary(), t.replicas(),
-                o.describe(), t.awsParameters());
+                o.describe(), t.awsParameters(), t.awsSrwParameters());
     }
 }

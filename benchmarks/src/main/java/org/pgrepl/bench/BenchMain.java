@@ -16,8 +16,9 @@ import org.pgrepl.infra.EmbeddedCluster;
 /**
  * The benchmark program: starts the embedded cluster (1 primary + 2 replicas unless told
  * otherwise, or uses {@code --hosts}), creates the benchmark table, runs W1-W6 against A (hand-routed
- * pgjdbc), B (pgrepl), C (AWS JDBC wrapper) and D (Spring's lazy proxy, pooled workload only),
- * and prints one Markdown report. Progress goes to stderr, the report to stdout.
+ * pgjdbc), B (pgrepl), C and F (the AWS JDBC wrapper's two read/write splitting plugins), D (Spring's
+ * lazy proxy) and E (B with metrics) where they apply, then W7 (cold start) and, when asked, the heap
+ * check, and prints one Markdown report. Progress goes to stderr, the report to stdout.
  */
 public final class BenchMain {
     /** Kept strongly reachable: JUL forgets the level of a logger nobody references. */
@@ -93,7 +94,18 @@ public final class BenchMain {
         BenchData.create(target, options.rows);
         log.printf("cluster: %s; %d rows in %s%n", target, options.rows, Target.TABLE);
         List<BenchRunner.WorkloadResult> results = new BenchRunner(target, options, log).run(workloads());
-        return new Report(header(target, options, where, loadBefore), results);
+        ColdStartResult coldStart = null;
+        if (options.selected(ColdStartBench.ID)) {
+            log.printf("%s: %d samples per system, each after %d ms idle%n", ColdStartBench.ID, options.coldSamples(),
+                    ColdStartBench.IDLE_INTERVALS * options.coldIntervalMillis());
+            coldStart = new ColdStartBench(target, log, options.coldSamples(), options.coldIntervalMillis())
+                    .run(options.systems);
+        }
+        HeapCheckResult heap = null;
+        if (options.heapCheck) {
+            heap = new HeapCheck(target, log, options.heapSeconds, options.heapPeriodSeconds).run(options.systems);
+        }
+        return new Report(header(target, options, where, loadBefore), results, coldStart, heap);
     }
 
     private static String header(Target t, BenchOptions o, String where, double loadBefore) {
@@ -104,13 +116,13 @@ public final class BenchMain {
                         - machine: %d cores, %.1f GiB RAM, %s %s (%s); load average %.2f at start, %.2f at end
                         - Java %s (%s), max heap %d MiB
                         - PostgreSQL %s: %s; primary %s, replicas %s (same machine, loopback)
-                        - options: %s; systems interleaved in every round; C = `%s`
+                        - options: %s; systems interleaved in every round; C = `%s`; F = `%s`
                         """,
                 ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT)),
                 Runtime.getRuntime().availableProcessors(), os.getTotalMemorySize() / 1073741824.0,
                 System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"),
                 loadBefore, os.getSystemLoadAverage(), System.getProperty("java.version"), System.getProperty("java.vm.name"),
                 Runtime.getRuntime().maxMemory() / 1048576, t.serverVersion(), where, t.primary(), t.replicas(),
-                o.describe(), t.awsParameters());
+                o.describe(), t.awsParameters(), t.awsSrwParameters());
     }
 }

@@ -24,7 +24,12 @@ public final class BenchOptions {
               --in-round-warmup-ms M  warm-up of each system before its timed phase (default 300)
               --smoke              a few hundred operations per system, one round, routing checks included
               --smoke-ops N        operations per system in smoke mode (default 300)
-              --workloads W1,W4    run only these workloads (default all)
+              --workloads W1,W7    run only these workloads (default all: W1-W7)
+              --cold-samples N     W7: cold operations per system, each after an idle pause (default 20, smoke 3)
+              --cold-interval-ms M W7: pgrepl's monitorInterval in B's URL; the pause is 3 x M (default 1000, smoke 250)
+              --heap-check         also run W4 for A and B without pause, heap after GC per period (off by default)
+              --heap-seconds S     heap check: run time per system (default 60)
+              --heap-period-seconds S  heap check: heap measured after each period (default 10)
               --systems A,B        run only these systems (default all)
               --replicas N         replicas of the embedded cluster (default 2)
               --rows N             rows in the benchmark table (default 10000)
@@ -41,6 +46,11 @@ public final class BenchOptions {
     boolean smoke;
     int smokeOps = 300;
     Set<String> workloads = new LinkedHashSet<>();
+    Integer coldSamples;
+    Long coldIntervalMillis;
+    boolean heapCheck;
+    double heapSeconds = 60;
+    double heapPeriodSeconds = 10;
     Set<SystemId> systems = new LinkedHashSet<>(Arrays.asList(SystemId.values()));
     int replicas = 2;
     int rows = 10_000;
@@ -67,6 +77,11 @@ public final class BenchOptions {
                 case "--rows" -> o.rows = positive(a, value(args, ++i, a));
                 case "--workloads" -> o.workloads = new LinkedHashSet<>(
                         Arrays.asList(value(args, ++i, a).toUpperCase(Locale.ROOT).split(",")));
+                case "--cold-samples" -> o.coldSamples = positive(a, value(args, ++i, a));
+                case "--cold-interval-ms" -> o.coldIntervalMillis = (long) positive(a, value(args, ++i, a));
+                case "--heap-check" -> o.heapCheck = true;
+                case "--heap-seconds" -> o.heapSeconds = positiveSeconds(a, value(args, ++i, a));
+                case "--heap-period-seconds" -> o.heapPeriodSeconds = positiveSeconds(a, value(args, ++i, a));
                 case "--systems" -> {
                     o.systems = new LinkedHashSet<>();
                     for (String s : value(args, ++i, a).toUpperCase(Locale.ROOT).split(",")) {
@@ -101,6 +116,29 @@ public final class BenchOptions {
         return n;
     }
 
+    private static double positiveSeconds(String name, String v) {
+        double d = Double.parseDouble(v);
+        if (!(d > 0)) {
+            throw new IllegalArgumentException(name + " must be more than 0");
+        }
+        return d;
+    }
+
+    /** Whether a workload is selected ({@code --workloads}, default all). */
+    boolean selected(String id) {
+        return workloads.isEmpty() || workloads.contains(id);
+    }
+
+    /** W7's operations per system. */
+    int coldSamples() {
+        return coldSamples != null ? coldSamples : smoke ? 3 : 20;
+    }
+
+    /** W7's monitor interval in B's URL, ms. */
+    long coldIntervalMillis() {
+        return coldIntervalMillis != null ? coldIntervalMillis : smoke ? 250 : 1000;
+    }
+
     /** The round plan of a measured round. */
     RoundRunner.Plan plan() {
         return smoke ? new RoundRunner.Plan(0, 0, 20, smokeOps)
@@ -114,10 +152,13 @@ public final class BenchOptions {
 
     /** The command line that reproduces these options, for the report. */
     String describe() {
+        String cold = " --cold-samples " + coldSamples() + " --cold-interval-ms " + coldIntervalMillis();
+        String heap = heapCheck ? " --heap-check --heap-seconds " + heapSeconds + " --heap-period-seconds "
+                + heapPeriodSeconds : "";
         if (smoke) {
-            return "--smoke --smoke-ops " + smokeOps;
+            return "--smoke --smoke-ops " + smokeOps + cold + heap;
         }
         return "--rounds " + rounds + " --round-seconds " + roundSeconds + " --warmup-seconds " + warmupSeconds
-                + " --in-round-warmup-ms " + inRoundWarmupMillis;
+                + " --in-round-warmup-ms " + inRoundWarmupMillis + cold + heap;
     }
 }

@@ -39,7 +39,7 @@ public final class BenchRunner {
     public List<WorkloadResult> run(List<Workload> workloads) throws InterruptedException {
         List<WorkloadResult> out = new ArrayList<>();
         for (Workload w : workloads) {
-            if (!options.workloads.isEmpty() && !options.workloads.contains(w.id())) {
+            if (!options.selected(w.id())) {
                 continue;
             }
             out.add(run(w));

@@ -63,7 +63,7 @@ public final class DaoWorkload implements Workload {
             case A -> "hand-written JDBC, pgjdbc pools routed by hand";
             case B -> "PatientDao on pgrepl, read-your-writes off";
             case C -> "PatientDao on pgrepl, read-your-writes on (default)";
-            case D, E -> system.label();
+            case D, E, F -> system.label();
         };
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * W3: open a connection through {@code DriverManager}, {@code setReadOnly(true)}, one point read,
- * close. A opens a plain connection to a replica (taking turns between replicas); B and C open a
+ * close. A opens a plain connection to a replica (taking turns between replicas); B, C and F open a
  * logical connection to the cluster.
  */
 public final class OpenReadCloseWorkload implements Workload {
@@ -23,7 +23,7 @@ public final class OpenReadCloseWorkload implements Workload {
 
     @Override
     public List<SystemId> systems() {
-        return List.of(SystemId.A, SystemId.B, SystemId.C);
+        return List.of(SystemId.A, SystemId.B, SystemId.C, SystemId.F);
     }
 
     @Override

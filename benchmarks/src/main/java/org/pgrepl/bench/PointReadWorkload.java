@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * W1: a point read on a replica, through one read-only connection and a prepared statement held
- * for the whole round. A connects straight to a replica; B and C open a logical connection and
+ * for the whole round. A connects straight to a replica; B, C and F open a logical connection and
  * call {@code setReadOnly(true)} once.
  */
 public final class PointReadWorkload implements Workload {
@@ -23,7 +23,7 @@ public final class PointReadWorkload implements Workload {
 
     @Override
     public List<SystemId> systems() {
-        return List.of(SystemId.A, SystemId.B, SystemId.C);
+        return List.of(SystemId.A, SystemId.B, SystemId.C, SystemId.F);
     }
 
     @Override

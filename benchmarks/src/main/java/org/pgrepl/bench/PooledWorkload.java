@@ -15,7 +15,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * W4: the Spring/HikariCP pattern. Eight threads share HikariCP pools of 8; each operation is one
  * Spring transaction (one borrow), read-only with a point read 80% of the time, else read-write
  * with an update. A: two pools (primary, replica) and a transaction manager each, picked by hand.
- * B, C: one pool of the routing driver, marked read-only by Spring. D: Spring's
+ * B, C, F: one pool of the routing driver, marked read-only by Spring. D: Spring's
  * {@link LazyConnectionDataSourceProxy} with a {@code readOnlyDataSource}, over the two pools of A.
  * E: B with pgrepl-micrometer's binder registered and its registry scraped every second.
  */
@@ -42,7 +42,7 @@ public final class PooledWorkload implements Workload {
 
     @Override
     public List<SystemId> systems() {
-        return List.of(SystemId.A, SystemId.B, SystemId.C, SystemId.D, SystemId.E);
+        return List.of(SystemId.A, SystemId.B, SystemId.C, SystemId.D, SystemId.E, SystemId.F);
     }
 
     @Override
@@ -60,6 +60,7 @@ public final class PooledWorkload implements Workload {
                     yield r;
                 }
                 case C -> Routes.one(add(pools, Systems.pool("C", t.awsUrl(), Systems.AWS_DRIVER, t, THREADS)));
+                case F -> Routes.one(add(pools, Systems.pool("F", t.awsSrwUrl(), Systems.AWS_DRIVER, t, THREADS)));
                 case D -> {
                     DataSource primary = add(pools, plainPool("D-primary", t, t.primary()));
                     DataSource replica = add(pools, plainPool("D-replica", t, t.replica(0)));

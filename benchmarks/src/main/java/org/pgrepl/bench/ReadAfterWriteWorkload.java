@@ -18,7 +18,7 @@ import java.util.Properties;
  * <li>B uses {@code readConsistency=session}: the first read after the write waits inside the
  *     driver; a second read right after needs no wait. Aux {@code wait} is the first read's time
  *     minus the second's ("extra wait"); {@code round trip} is the second's. A stale read is an error.</li>
- * <li>C has no read-your-writes: reported as not applicable.</li>
+ * <li>C and F (the wrapper) have no read-your-writes: reported as not applicable.</li>
  * </ul>
  */
 public final class ReadAfterWriteWorkload implements Workload {
@@ -40,7 +40,7 @@ public final class ReadAfterWriteWorkload implements Workload {
 
     @Override
     public List<SystemId> systems() {
-        return List.of(SystemId.A, SystemId.B, SystemId.C);
+        return List.of(SystemId.A, SystemId.B, SystemId.C, SystemId.F);
     }
 
     @Override
@@ -51,7 +51,7 @@ public final class ReadAfterWriteWorkload implements Workload {
 
     @Override
     public String unavailable(SystemId system) {
-        return system == SystemId.C ? "n/a: the wrapper has no read-your-writes" : null;
+        return system == SystemId.C || system == SystemId.F ? "n/a: the wrapper has no read-your-writes" : null;
     }
 
     @Override

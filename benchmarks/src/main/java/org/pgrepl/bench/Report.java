@@ -7,20 +7,37 @@ import java.util.Map;
 
 /**
  * The benchmark's output: one Markdown table (ops/s median with min and max, ratio to A, latency,
- * client CPU and allocation per operation, heap), the read-after-write detail, and the targets of
- * issue #6, each marked met or missed.
+ * client CPU and allocation per operation, heap), the read-after-write detail, W7's cold-start
+ * latencies, the heap check when run, and the targets of issues #6 and #18, each marked met or missed.
  */
 public final class Report {
     private final List<BenchRunner.WorkloadResult> results;
     private final String header;
+    private final ColdStartResult coldStart;
+    private final HeapCheckResult heap;
 
     /**
-     * @param header  machine, versions and command, already formatted
-     * @param results what the runner measured
+     * @param header    machine, versions and command, already formatted
+     * @param results   what the runner measured
+     * @param coldStart W7, or null when not run
+     * @param heap      the heap check, or null when not run
      */
-    public Report(String header, List<BenchRunner.WorkloadResult> results) {
+    public Report(String header, List<BenchRunner.WorkloadResult> results, ColdStartResult coldStart,
+                  HeapCheckResult heap) {
         this.header = header;
         this.results = results;
+        this.coldStart = coldStart;
+        this.heap = heap;
+    }
+
+    /** W7's figures, or null when it was not run. */
+    public ColdStartResult coldStart() {
+        return coldStart;
+    }
+
+    /** The heap check's figures, or null when it was not run. */
+    public HeapCheckResult heap() {
+        return heap;
     }
 
     /** What the runner measured, workload by workload. */
@@ -61,7 +78,14 @@ public final class Report {
                         .append(" | ").append(checks(r)).append(" |\n");
             }
         }
-        b.append('\n').append(readAfterWrite()).append('\n').append(targets());
+        b.append('\n').append(readAfterWrite()).append('\n');
+        if (coldStart != null) {
+            b.append(coldStart.markdown()).append('\n');
+        }
+        if (heap != null) {
+            b.append(heap.markdown()).append('\n');
+        }
+        b.append(targets());
         return b.toString();
     }
 
@@ -123,7 +147,9 @@ public final class Report {
         ratioTarget(lines, "W1", 0.99);
         ratioTarget(lines, "W2", 0.98);
         ratioTarget(lines, "W3", 0.95);
-        ratioTarget(lines, "W4", 0.97);
+        ratioTarget(lines, "W4", 0.98);
+        cpuTarget(lines, "W1", 1.05);
+        cpuTarget(lines, "W3", 1.05);
         metricsCost(lines);
         for (BenchRunner.WorkloadResult wr : results) {
             Lookup l = new Lookup(wr.systems());
@@ -145,6 +171,12 @@ public final class Report {
                     lines.add(f("%s — %s: %.2f vs %.2f of A", name, rb > rp ? "met" : "MISSED", rb, rp));
                 }
             }
+        }
+        if (coldStart != null) {
+            lines.add(coldStart.targetLine());
+        }
+        if (heap != null) {
+            lines.addAll(heap.targetLines());
         }
         Lookup w5 = lookup("W5");
         SystemResult a = w5.measured(SystemId.A);
@@ -189,8 +221,22 @@ public final class Report {
                 b.median(RoundStats::cpuMicrosPerOp) / a.median(RoundStats::cpuMicrosPerOp)));
     }
 
+    /** Issue #18: B's client CPU per operation at most {@code bound} x A's (medians over rounds). */
+    private void cpuTarget(List<String> lines, String id, double bound) {
+        Lookup l = lookup(id);
+        SystemResult a = l.measured(SystemId.A);
+        SystemResult b = l.measured(SystemId.B);
+        String name = f("%s: B's CPU/op ≤ %.2f x A's", id, bound);
+        if (a == null || b == null) {
+            lines.add(name + " — not measured (" + l.why(a == null ? SystemId.A : SystemId.B) + ")");
+            return;
+        }
+        double r = b.median(RoundStats::cpuMicrosPerOp) / a.median(RoundStats::cpuMicrosPerOp);
+        lines.add(f("%s — %s: %.2f", name, r <= bound ? "met" : "MISSED", r));
+    }
+
     private String targets() {
-        StringBuilder b = new StringBuilder("Targets (issue #6; a ratio is the median of the per-round ratios):\n\n");
+        StringBuilder b = new StringBuilder("Targets (issues #6 and #18; a ratio is the median of the per-round ratios):\n\n");
         for (String line : targetLines()) {
             b.append("- ").append(line).append('\n');
         }

@@ -11,7 +11,12 @@ public enum SystemId {
     /** Spring's {@code LazyConnectionDataSourceProxy} with a {@code readOnlyDataSource}, over two HikariCP pools. */
     D("Spring LazyConnectionDataSourceProxy, 2 pools"),
     /** B with pgrepl-micrometer's binder on a Prometheus registry scraped every second: what metrics cost. */
-    E("pgrepl + Micrometer binder, scraped 1/s");
+    E("pgrepl + Micrometer binder, scraped 1/s"),
+    /**
+     * AWS Advanced JDBC Wrapper with its {@code srw} (simple read/write splitting) plugin: two fixed
+     * endpoints, {@code srwWriteEndpoint} the primary and {@code srwReadEndpoint} the first replica.
+     */
+    F("AWS JDBC wrapper, srw (fixed endpoints)");
 
     private final String label;
 

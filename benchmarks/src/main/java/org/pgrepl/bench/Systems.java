@@ -43,12 +43,18 @@ public final class Systems {
         return DriverManager.getConnection(t.awsUrl(), t.props());
     }
 
-    /** A logical connection of a routing system (B or C), or a plain one to the primary for A. */
+    /** An AWS wrapper connection with the {@code srw} plugin's two fixed endpoints (system F). */
+    public static Connection awsSrw(Target t) throws SQLException {
+        return DriverManager.getConnection(t.awsSrwUrl(), t.props());
+    }
+
+    /** A logical connection of a routing system (B, C or F), or a plain one to the primary for A. */
     public static Connection routed(SystemId system, Target t, String pgreplQuery) throws SQLException {
         return switch (system) {
             case A -> plain(t, t.primary());
             case B -> pgrepl(t, pgreplQuery);
             case C -> aws(t);
+            case F -> awsSrw(t);
             case D, E -> throw new IllegalArgumentException(system + " is a pooled comparator only");
         };
     }

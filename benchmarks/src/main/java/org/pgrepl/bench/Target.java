@@ -27,6 +27,13 @@ public final class Target {
     public static final String AWS_PARAMETERS =
             "wrapperPlugins=readWriteSplitting&singleWriterConnectionString=true&wrapperDialect=pg";
 
+    /**
+     * The wrapper's {@code srw} plugin parameters after its two endpoints: role verification off,
+     * which its documentation requires outside RDS/Aurora (the check queries RDS-only functions),
+     * and {@code wrapperDialect=pg} as for C.
+     */
+    public static final String AWS_SRW_PARAMETERS = "wrapperPlugins=srw&verifyNewSrwConnections=false&wrapperDialect=pg";
+
     private final String primary;
     private final List<String> replicas;
     private final String database;
@@ -152,6 +159,20 @@ public final class Target {
     public String awsUrl() {
         return "jdbc:aws-wrapper:postgresql://" + primary + "," + String.join(",", replicas) + "/" + database
                 + "?" + awsParameters;
+    }
+
+    /**
+     * The wrapper URL of system F: the primary as the initial host, {@code srwWriteEndpoint} the
+     * primary and {@code srwReadEndpoint} the first replica, each as {@code host:port} (the plugin
+     * compares a connection's host and port with them to tell whether to switch).
+     */
+    public String awsSrwUrl() {
+        return "jdbc:aws-wrapper:postgresql://" + primary + "/" + database + "?" + awsSrwParameters();
+    }
+
+    /** F's URL parameters, endpoints included. */
+    public String awsSrwParameters() {
+        return AWS_SRW_PARAMETERS + "&srwWriteEndpoint=" + primary + "&srwReadEndpoint=" + replicas.get(0);
     }
 
     /** Replaces the wrapper's URL parameters (tests show what a missing flag does). */

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * W2: per-transaction toggling on one logical connection, autocommit off: a read-only transaction
  * with a point read, then a read-write transaction with an update (one operation = both). A holds
- * a replica and a primary connection and picks one per transaction; B and C call
+ * a replica and a primary connection and picks one per transaction; B, C and F call
  * {@code setReadOnly(true|false)} between the transactions. Statements are prepared per
  * transaction, as Spring's JdbcTemplate or jOOQ do.
  */
@@ -25,7 +25,7 @@ public final class ToggleWorkload implements Workload {
 
     @Override
     public List<SystemId> systems() {
-        return List.of(SystemId.A, SystemId.B, SystemId.C);
+        return List.of(SystemId.A, SystemId.B, SystemId.C, SystemId.F);
     }
 
     @Override

@@ -25,7 +25,7 @@ public interface Workload {
 
     /** Whether B is to be ahead of this system (a peer the targets compare with). */
     default boolean isPeer(SystemId system) {
-        return system == SystemId.C || system == SystemId.D;
+        return system == SystemId.C || system == SystemId.D || system == SystemId.F;
     }
 
     /** Why the workload cannot run in this build (a feature not present), or null when it can. */

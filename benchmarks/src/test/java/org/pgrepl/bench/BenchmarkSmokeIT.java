@@ -14,8 +14,9 @@ import org.pgrepl.infra.PgClusterExtension;
 
 /**
  * The benchmark's smoke mode on the embedded 1 + 2 cluster: every workload, a few hundred
- * operations per system, routing checked. Asserts behaviour only (routing, no errors, what is
- * reported as not measured), never a time or a ratio.
+ * operations per system, routing checked, W7 with two cold samples per system and a two-period
+ * heap check. Asserts behaviour only (routing, no errors, what is reported as not measured),
+ * never a time or a ratio.
  */
 @ExtendWith(PgClusterExtension.class)
 class BenchmarkSmokeIT {
@@ -29,7 +30,8 @@ class BenchmarkSmokeIT {
     @Test
     void everyWorkloadRunsOnEverySystemWithRoutingCheckedAndNoErrors(EmbeddedCluster cluster) throws Exception {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        Report report = BenchMain.run(target(cluster), BenchOptions.parse("--smoke", "--smoke-ops", "200"),
+        Report report = BenchMain.run(target(cluster), BenchOptions.parse("--smoke", "--smoke-ops", "100",
+                        "--cold-samples", "2", "--heap-check", "--heap-seconds", "1", "--heap-period-seconds", "0.5"),
                 new PrintStream(progress, true, StandardCharsets.UTF_8), "smoke test");
 
         Set<SystemId> measured = EnumSet.noneOf(SystemId.class);
@@ -46,7 +48,7 @@ class BenchmarkSmokeIT {
                 assertThat(r.rounds()).as(what).hasSize(1);
                 RoundStats round = r.rounds().get(0);
                 assertThat(round.errors()).as(what).isZero();
-                assertThat(round.ops()).as(what).isGreaterThanOrEqualTo(200 - wr.workload().threads());
+                assertThat(round.ops()).as(what).isGreaterThanOrEqualTo(100 - wr.workload().threads());
                 // checked on every worker before the timed phase and on one after it
                 assertThat(r.routingChecks()).as(what).isGreaterThanOrEqualTo(2);
                 assertThat(r.replicaPortsSeen()).as(what).isNotEmpty()
@@ -55,8 +57,40 @@ class BenchmarkSmokeIT {
             }
         }
         assertThat(measured).containsExactlyInAnyOrder(SystemId.values());
-        assertThat(report.markdown()).contains("| **W4**").doesNotContain(cluster.password());
+        assertColdStart(report.coldStart(), cluster);
+        assertHeapCheck(report.heap());
+        assertThat(report.markdown()).contains("| **W4**", "**W7**", "**Heap check**", "W7: B's max",
+                "Heap: B − A").doesNotContain(cluster.password());
         assertThat(progress.toString(StandardCharsets.UTF_8)).doesNotContain(cluster.password());
+    }
+
+    /** W7: every system measured on every sample, each cold read checked on a replica. */
+    private static void assertColdStart(ColdStartResult w7, EmbeddedCluster cluster) {
+        assertThat(w7).isNotNull();
+        assertThat(w7.systems()).extracting(ColdStartResult.Figures::system)
+                .containsExactly(SystemId.A, SystemId.B, SystemId.C, SystemId.F);
+        for (ColdStartResult.Figures f : w7.systems()) {
+            String what = "W7 " + f.system() + ": " + f.note();
+            assertThat(f.status()).as(what).isEqualTo(SystemResult.Status.MEASURED);
+            assertThat(f.count()).as(what).isEqualTo(2);
+            // the unrecorded first operation and every sample
+            assertThat(f.routingChecks()).as(what).isEqualTo(3);
+            assertThat(f.replicaPortsSeen()).as(what).isNotEmpty()
+                    .allSatisfy(port -> assertThat(cluster.serverAt(port)).isIn(cluster.replicas()));
+        }
+        // the idle pause (3 intervals) outlasts pgrepl's monitor (stops 2 intervals after the last close)
+        assertThat(w7.get(SystemId.B).monitorRunning()).isZero();
+    }
+
+    /** The heap check: A and B each measured after every period. */
+    private static void assertHeapCheck(HeapCheckResult heap) {
+        assertThat(heap).isNotNull();
+        assertThat(heap.series()).extracting(HeapCheck.Series::system).containsExactly(SystemId.A, SystemId.B);
+        for (HeapCheck.Series s : heap.series()) {
+            assertThat(s.note()).as("heap check " + s.system()).isNull();
+            assertThat(s.periods()).hasSize(2).allSatisfy(p -> assertThat(p.heapBytes()).isPositive());
+        }
+        assertThat(heap.targetLines()).hasSize(2).noneMatch(l -> l.contains("not measured"));
     }
 
     @Test

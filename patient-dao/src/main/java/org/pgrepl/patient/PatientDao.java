@@ -1,25 +1,20 @@
 package org.pgrepl.patient;
 
-import static org.pgrepl.patient.jooq.Tables.PATIENTREGISTER;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
-import org.jooq.Condition;
-import org.jooq.DSLContext;
 import org.jooq.ExecuteListener;
 import org.jooq.SQLDialect;
 import org.jooq.conf.Settings;
-import org.jooq.impl.DSL;
 import org.jooq.impl.DefaultConfiguration;
 import org.pgrepl.jdbc.PgReplConnection;
 import org.pgrepl.jdbc.monitor.CausalToken;
-import org.pgrepl.patient.jooq.tables.records.PatientregisterRecord;
 
 /**
  * Patient records over any {@link DataSource}, typically a HikariCP pool on a {@code jdbc:pgrepl:}
@@ -35,7 +30,7 @@ import org.pgrepl.patient.jooq.tables.records.PatientregisterRecord;
 public final class PatientDao {
     private final DataSource dataSource;
     private final PatientValidator validator;
-    private final DefaultConfiguration jooq;
+    private final SqlRunner sql;
     private final AtomicReference<CausalToken> lastWrite = new AtomicReference<>();
     private final boolean readYourWrites;
 
@@ -56,7 +51,9 @@ public final class PatientDao {
     /**
      * @param dataSource     where connections come from
      * @param validator      the validation rules
-     * @param listener       a jOOQ execute listener (e.g. metrics), or null
+     * @param listener       a jOOQ execute listener (e.g. metrics), or null; with one, every
+     *                       statement runs through jOOQ's execution so the listener sees it, which
+     *                       costs CPU per call that plain JDBC (without one) does not
      * @param readYourWrites take a causal token after each write and require it for later reads
      *                       (one extra round trip per write); false: reads are as fresh as the
      *                       replica they reach
@@ -66,51 +63,49 @@ public final class PatientDao {
         this.readYourWrites = readYourWrites;
         this.dataSource = dataSource;
         this.validator = validator;
-        this.jooq = new DefaultConfiguration();
-        jooq.set(SQLDialect.POSTGRES);
-        // jOOQ's debug logging would print bind values, which are patient data.
-        jooq.set(new Settings().withExecuteLogging(false).withRenderSchema(false));
-        if (listener != null) {
+        if (listener == null) {
+            this.sql = new JdbcSqlRunner();
+        } else {
+            DefaultConfiguration jooq = new DefaultConfiguration();
+            jooq.set(SQLDialect.POSTGRES);
+            // jOOQ's debug logging would print bind values, which are patient data.
+            jooq.set(new Settings().withExecuteLogging(false).withRenderSchema(false));
             jooq.set(listener);
+            this.sql = new JooqSqlRunner(jooq);
         }
     }
 
     /** Stores a new patient on the primary. */
     public Patient create(PatientData data) {
         validator.check(data);
-        return write("create", ctx -> toPatient(ctx.insertInto(PATIENTREGISTER).set(record(ctx, data))
-                .returning().fetchOne()));
+        return write("create", c -> sql.patients(c, PatientStatements.INSERT, PatientStatements.written(data)).get(0));
     }
 
-    /** Stores several patients in one transaction, as one JDBC batch; all or none. */
+    /** Stores several patients in one transaction, as one multi-row insert; all or none. */
     public List<Patient> createAll(List<PatientData> data) {
         for (PatientData d : data) {
             validator.check(d);
         }
-        return write("createAll", ctx -> {
-            List<PatientregisterRecord> records = new ArrayList<>(data.size());
-            for (PatientData d : data) {
-                records.add(record(ctx, d));
-            }
-            var insert = ctx.insertInto(PATIENTREGISTER).set(records.get(0));
-            for (PatientregisterRecord r : records.subList(1, records.size())) {
-                insert = insert.newRecord().set(r);
-            }
-            return insert.returning().fetch().map(PatientDao::toPatient);
-        });
+        if (data.isEmpty()) {
+            return new ArrayList<>();
+        }
+        List<Object> values = new ArrayList<>(data.size() * 7);
+        for (PatientData d : data) {
+            values.addAll(Arrays.asList(PatientStatements.written(d)));
+        }
+        PatientStatements.Statement insert = data.size() == 1 ? PatientStatements.INSERT
+                : PatientStatements.insert(data.size());
+        return write("createAll", c -> sql.patients(c, insert, values.toArray()));
     }
 
     /** The patient with this id, read on a replica. */
     public Optional<Patient> findById(long id) {
-        return read("findById", ctx -> Optional.ofNullable(ctx.selectFrom(PATIENTREGISTER)
-                .where(PATIENTREGISTER.ID.eq(id)).fetchOne()).map(PatientDao::toPatient));
+        return read("findById", c -> first(sql.patients(c, PatientStatements.FIND_BY_ID, id)));
     }
 
     /** The patient with this email address, compared ignoring case. */
     public Optional<Patient> findByEmail(String email) {
-        return read("findByEmail", ctx -> Optional.ofNullable(ctx.selectFrom(PATIENTREGISTER)
-                .where(DSL.lower(PATIENTREGISTER.EMAIL).eq(DSL.lower(DSL.val(email)))).fetchOne())
-                .map(PatientDao::toPatient));
+        return read("findByEmail", c -> first(sql.patients(c, PatientStatements.FIND_BY_EMAIL, email)));
     }
 
     /**
@@ -122,11 +117,8 @@ public final class PatientDao {
             throw new IllegalArgumentException("page must be 0 or more and size from 1 to 1000");
         }
         String pattern = "%" + fragment.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        Condition matches = DSL.lower(PATIENTREGISTER.FIRST_NAME).like(pattern, '\\')
-                .or(DSL.lower(PATIENTREGISTER.LAST_NAME).like(pattern, '\\'))
-                .or(DSL.lower(PATIENTREGISTER.EMAIL).like(pattern, '\\'));
-        return read("search", ctx -> ctx.selectFrom(PATIENTREGISTER).where(matches).orderBy(PATIENTREGISTER.ID)
-                .limit(size).offset((long) page * size).fetch().map(PatientDao::toPatient));
+        return read("search", c -> sql.patients(c, PatientStatements.SEARCH, pattern, pattern, pattern, size,
+                (long) page * size));
     }
 
     /** Up to {@code limit} patients with an id above {@code afterId} (null: from the start), by id. */
@@ -134,9 +126,9 @@ public final class PatientDao {
         if (limit < 1 || limit > 1000) {
             throw new IllegalArgumentException("limit must be from 1 to 1000");
         }
-        List<Patient> rows = read("list", ctx -> ctx.selectFrom(PATIENTREGISTER)
-                .where(afterId == null ? DSL.noCondition() : PATIENTREGISTER.ID.gt(afterId))
-                .orderBy(PATIENTREGISTER.ID).limit(limit + 1).fetch().map(PatientDao::toPatient));
+        List<Patient> rows = read("list", c -> afterId == null
+                ? sql.patients(c, PatientStatements.LIST_FIRST, limit + 1)
+                : sql.patients(c, PatientStatements.LIST_AFTER, afterId, limit + 1));
         if (rows.size() <= limit) {
             return new PatientPage(rows, null);
         }
@@ -152,25 +144,25 @@ public final class PatientDao {
      */
     public Patient update(long id, int expectedVersion, PatientData data) {
         validator.check(data);
-        return write("update", ctx -> {
-            PatientregisterRecord changes = record(ctx, data);
-            changes.setVersion(expectedVersion + 1);
-            changes.setUpdatedAt(OffsetDateTime.now());
-            PatientregisterRecord updated = ctx.update(PATIENTREGISTER).set(changes)
-                    .where(PATIENTREGISTER.ID.eq(id).and(PATIENTREGISTER.VERSION.eq(expectedVersion)))
-                    .returning().fetchOne();
-            if (updated == null) {
-                boolean exists = ctx.fetchExists(PATIENTREGISTER, PATIENTREGISTER.ID.eq(id));
+        return write("update", c -> {
+            Object[] values = Arrays.copyOf(PatientStatements.written(data), 11);
+            values[7] = expectedVersion + 1;
+            values[8] = OffsetDateTime.now();
+            values[9] = id;
+            values[10] = expectedVersion;
+            Optional<Patient> updated = first(sql.patients(c, PatientStatements.UPDATE, values));
+            if (updated.isEmpty()) {
+                boolean exists = sql.value(c, PatientStatements.EXISTS, Boolean.class, id);
                 throw exists ? new StalePatientException(id, expectedVersion) : new PatientNotFoundException(id);
             }
-            return toPatient(updated);
+            return updated.get();
         });
     }
 
     /** @throws PatientNotFoundException when there is no such patient */
     public void delete(long id) {
-        write("delete", ctx -> {
-            if (ctx.deleteFrom(PATIENTREGISTER).where(PATIENTREGISTER.ID.eq(id)).execute() == 0) {
+        write("delete", c -> {
+            if (sql.update(c, PatientStatements.DELETE, id) == 0) {
                 throw new PatientNotFoundException(id);
             }
             return null;
@@ -179,14 +171,18 @@ public final class PatientDao {
 
     /** How many patients there are, counted on a replica. */
     public long count() {
-        return read("count", ctx -> (long) ctx.fetchCount(PATIENTREGISTER));
+        return read("count", c -> sql.value(c, PatientStatements.COUNT, Long.class));
+    }
+
+    private static Optional<Patient> first(List<Patient> rows) {
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
     // --- transactions --------------------------------------------------------------------------
 
     @FunctionalInterface
     private interface Work<T> {
-        T run(DSLContext ctx);
+        T run(Connection c) throws SQLException;
     }
 
     private <T> T read(String operation, Work<T> work) {
@@ -208,7 +204,7 @@ public final class PatientDao {
             c.setReadOnly(readOnly);
             c.setAutoCommit(false);
             try {
-                T result = work.run(DSL.using(jooq.derive(new org.jooq.impl.DefaultConnectionProvider(c))));
+                T result = work.run(c);
                 c.commit();
                 if (!readOnly && pgrepl != null) {
                     remember(pgrepl.causalToken());
@@ -236,23 +232,5 @@ public final class PatientDao {
         CausalToken t = CausalToken.parse(token);
         lastWrite.accumulateAndGet(t, (a, b) -> a == null || Long.compareUnsigned(b.lsn(), a.lsn()) > 0
                 || b.timeline() > a.timeline() ? b : a);
-    }
-
-    private static PatientregisterRecord record(DSLContext ctx, PatientData d) {
-        PatientregisterRecord r = ctx.newRecord(PATIENTREGISTER);
-        r.setFirstName(d.firstName());
-        r.setLastName(d.lastName());
-        r.setDateOfBirth(d.dateOfBirth());
-        r.setEmail(d.email());
-        r.setPhoneNumber(d.phoneNumber());
-        r.setAddress(d.address());
-        r.setEmergencyContact(d.emergencyContact());
-        return r;
-    }
-
-    private static Patient toPatient(PatientregisterRecord r) {
-        return new Patient(r.getId(), r.getFirstName(), r.getLastName(), r.getDateOfBirth(), r.getEmail(),
-                r.getPhoneNumber(), r.getAddress(), r.getEmergencyContact(), r.getCreatedAt(), r.getUpdatedAt(),
-                r.getVersion());
     }
 }

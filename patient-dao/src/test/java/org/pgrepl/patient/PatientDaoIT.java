@@ -21,13 +21,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.jooq.ExecuteContext;
 import org.jooq.ExecuteListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.pgrepl.infra.EmbeddedCluster;
 import org.pgrepl.infra.PgClusterExtension;
 import org.pgrepl.infra.Server;
@@ -38,7 +42,10 @@ import org.pgrepl.jdbc.PgReplConnection;
 class PatientDaoIT {
     private static EmbeddedCluster cluster;
     private static HikariDataSource pool;
-    private static PatientDao dao;
+    /** Runs its statements through jOOQ's execution, so that its listener logs each one's host. */
+    private static PatientDao listened;
+    /** No listener: runs its statements as plain JDBC (the fast path). */
+    private static PatientDao plain;
     /** "read@port" / "write@port" for every statement the DAO ran. */
     private static final ConcurrentLinkedQueue<String> served = new ConcurrentLinkedQueue<>();
     private static final AtomicInteger seq = new AtomicInteger();
@@ -53,7 +60,8 @@ class PatientDaoIT {
         config.setPassword(c.password());
         config.setMaximumPoolSize(8);
         pool = new HikariDataSource(config);
-        dao = new PatientDao(pool, new PatientValidator(), new ExecuteListener() {
+        plain = new PatientDao(pool);
+        listened = new PatientDao(pool, new PatientValidator(), new ExecuteListener() {
             @Override
             public void executeStart(ExecuteContext ctx) {
                 try {
@@ -65,6 +73,12 @@ class PatientDaoIT {
                 }
             }
         });
+    }
+
+    /** Each behaviour test runs on both DAOs: the two ways of running the same statements. */
+    static Stream<Named<PatientDao>> daos() {
+        return Stream.of(Named.of("with a listener (jOOQ execution)", listened),
+                Named.of("without a listener (plain JDBC)", plain));
     }
 
     @AfterAll
@@ -83,8 +97,9 @@ class PatientDaoIT {
                 "+44 20 7946 0" + (n % 1000), "1 High St", "Bob " + last);
     }
 
-    @Test
-    void everyMethodWritesOnThePrimaryAndReadsOnAReplica() {
+    @ParameterizedTest
+    @MethodSource("daos")
+    void everyMethodWritesOnThePrimaryAndReadsOnAReplica(PatientDao dao) {
         Patient created = dao.create(patient("Alpha"));
         assertThat(created.id()).isPositive();
         assertThat(created.version()).isZero();
@@ -112,6 +127,13 @@ class PatientDaoIT {
         assertThat(dao.count()).isEqualTo(before - 1);
         assertThat(dao.findById(batch.get(2).id())).isEmpty();
 
+        cluster.awaitReplication();
+        assertThat(plain.findById(updated.id())).as("both paths map a row alike")
+                .isEqualTo(listened.findById(updated.id())).contains(updated);
+
+        if (dao != listened) {
+            return; // only the listener sees each statement's host; both route alike (same transactions)
+        }
         Set<Integer> replicaPorts = Set.copyOf(cluster.replicas().stream().map(Server::port).toList());
         int primaryPort = cluster.primary().port();
         assertThat(served).isNotEmpty().allSatisfy(s -> {
@@ -125,8 +147,9 @@ class PatientDaoIT {
         assertThat(served).anyMatch(s -> s.startsWith("read@")).anyMatch(s -> s.startsWith("write@"));
     }
 
-    @Test
-    void failuresHaveTheirOwnTypesAndNoPatientData() {
+    @ParameterizedTest
+    @MethodSource("daos")
+    void failuresHaveTheirOwnTypesAndNoPatientData(PatientDao dao) {
         Patient p = dao.create(patient("Delta"));
         PatientData sameEmail = new PatientData("Eve", "Echo", LocalDate.of(1970, 1, 1), p.email().toUpperCase(),
                 null, null, null);
@@ -140,16 +163,18 @@ class PatientDaoIT {
                 p.email(), null, null, null))).isInstanceOf(DuplicateEmailException.class);
     }
 
-    @Test
-    void aCallerReadsItsOwnWriteAtOnce() {
+    @ParameterizedTest
+    @MethodSource("daos")
+    void aCallerReadsItsOwnWriteAtOnce(PatientDao dao) {
         for (int i = 0; i < 200; i++) {
             Patient p = dao.create(patient("Golf"));
             assertThat(dao.findById(p.id())).as("own write %d", i).isPresent();
         }
     }
 
-    @Test
-    void keysetPagingNeitherSkipsNorRepeatsWhileRowsAreInserted() throws Exception {
+    @ParameterizedTest
+    @MethodSource("daos")
+    void keysetPagingNeitherSkipsNorRepeatsWhileRowsAreInserted(PatientDao dao) throws Exception {
         List<Patient> existing = dao.createAll(java.util.stream.IntStream.range(0, 120)
                 .mapToObj(i -> patient("Hotel")).toList());
         cluster.awaitReplication();
@@ -187,8 +212,9 @@ class PatientDaoIT {
         assertThat(seen).containsAll(expected);
     }
 
-    @Test
-    void ofTwoConcurrentUpdatesExactlyOneWins() throws Exception {
+    @ParameterizedTest
+    @MethodSource("daos")
+    void ofTwoConcurrentUpdatesExactlyOneWins(PatientDao dao) throws Exception {
         for (int round = 0; round < 10; round++) {
             Patient p = dao.create(patient("Juliet"));
             CountDownLatch go = new CountDownLatch(1);
@@ -220,7 +246,7 @@ class PatientDaoIT {
     @Test
     void invalidDataIsRejectedBeforeAnySqlRuns() {
         served.clear();
-        assertThatThrownBy(() -> dao.create(new PatientData("", "Doe", LocalDate.of(3000, 1, 1), "x", null, null, null)))
+        assertThatThrownBy(() -> listened.create(new PatientData("", "Doe", LocalDate.of(3000, 1, 1), "x", null, null, null)))
                 .isInstanceOfSatisfying(PatientValidationException.class,
                         e -> assertThat(e.errors()).extracting(FieldError::field)
                                 .containsExactlyInAnyOrder("firstName", "email", "dateOfBirth"));

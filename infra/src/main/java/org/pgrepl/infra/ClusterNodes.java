@@ -155,7 +155,17 @@ final class ClusterNodes {
     }
 
     void awaitReplayed(Server primary, List<Server> replicas) {
-        String lsn = sql(primary, "SELECT pg_current_wal_lsn()");
+        String lsn;
+        try (Connection c = Sql.connect(primary, database, credentials)) {
+            // An asynchronous commit (synchronous_commit=off) is acknowledged before its WAL is
+            // written: a commit of our own that waits for the local flush writes it too, so the
+            // position read next covers every commit acknowledged before this call.
+            Sql.execute(c, "SET synchronous_commit = local");
+            Sql.queryString(c, "SELECT txid_current()::text");
+            lsn = Sql.queryString(c, "SELECT pg_current_wal_lsn()::text");
+        } catch (SQLException e) {
+            throw new ClusterStartException("cannot read " + primary + "'s WAL position: " + e.getMessage(), e);
+        }
         for (Server r : replicas) {
             if (isRunning(r)) {
                 poll(r, "SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn", lsn, "t", r + " to replay " + lsn, r);

@@ -159,10 +159,12 @@ final class ClusterNodes {
         try (Connection c = Sql.connect(primary, database, credentials)) {
             // An asynchronous commit (synchronous_commit=off) is acknowledged before its WAL is
             // written: a commit of our own that waits for the local flush writes it too, so the
-            // position read next covers every commit acknowledged before this call.
+            // position read next covers every commit acknowledged before this call. The commit
+            // must write WAL of its own: PostgreSQL flushes only for a transaction that did
+            // (an xid alone, as txid_current() takes, commits asynchronously).
             Sql.execute(c, "SET synchronous_commit = local");
-            Sql.queryString(c, "SELECT txid_current()::text");
-            lsn = Sql.queryString(c, "SELECT pg_current_wal_lsn()::text");
+            Sql.queryString(c, "SELECT pg_logical_emit_message(true, 'pgrepl-infra', 'await replay')::text");
+            lsn = Sql.queryString(c, "SELECT pg_current_wal_flush_lsn()::text");
         } catch (SQLException e) {
             throw new ClusterStartException("cannot read " + primary + "'s WAL position: " + e.getMessage(), e);
         }

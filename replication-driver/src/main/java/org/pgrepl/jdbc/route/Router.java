@@ -69,11 +69,22 @@ final class Router {
     /**
      * The monitor's state. A new monitor's routes wait for its first probe only, never for a
      * second cycle; a monitor seeded with its predecessor's roles waits for nothing unless a lag
-     * bound needs today's lags.
+     * bound needs today's lags or the route writes.
      */
     ClusterState state() {
+        return state(false);
+    }
+
+    /**
+     * @param rolesNow true for the write route: a seed's writable host may have been demoted while
+     *                 nothing watched, or left running after a promotion, where it still accepts a
+     *                 write that commits on a timeline the cluster has left (reported, then lost);
+     *                 only a probe tells. A read may go on a seed: its session is read-only wherever
+     *                 it lands, and the read floor still holds.
+     */
+    private ClusterState state(boolean rolesNow) {
         ClusterState s = monitor.state();
-        if (s.cycle() > 0 && (lagUnbounded || monitor.probed())) {
+        if (s.cycle() > 0 && ((lagUnbounded && !rolesNow) || monitor.probed())) {
             return s;
         }
         // No roles known yet, or only a predecessor's seed while a lag bound needs lags measured
@@ -99,7 +110,7 @@ final class Router {
         if (!config.followPromotion()) {
             return configured;
         }
-        ClusterState s = state();
+        ClusterState s = state(true);
         if (s.writable() >= 0) {
             return s.writable();
         }

@@ -300,12 +300,40 @@ final class ConnectionSteps {
     }
 
     private void afterGone(String app, String how) {
+        gone(app, how);
+        m.open();
+    }
+
+    private void gone(String app, String how) {
         if (m.ledger.txnOpen()) {
             endTxn(how + " with the transaction open", Ledger.End.ROLLED_BACK);
         }
         m.checkNoSessions(app, how);
         schemaInTxn = false;
         isolationInTxn = false;
+    }
+
+    /**
+     * A quiet spell: the connection closes, and with it (two intervals later) its cluster's
+     * monitor; {@code during} runs while nothing of pgrepl watches (a promotion); then a new
+     * connection writes at once. Its monitor starts on the stopped one's last roles (the
+     * cold-start seed), so the write meets a seed that {@code during} made wrong.
+     */
+    void quietSpell(Runnable during) throws InterruptedException {
+        Connection c = m.conn;
+        String app = m.appName();
+        m.call("close() [" + m.state() + "]", m.ordinaryBound(), () -> {
+            c.close();
+            return null;
+        });
+        gone(app, "close()");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (m.faults.monitorRunning() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        m.trail.add("quiet spell: " + (m.faults.monitorRunning() ? "a monitor of these hosts still runs" : "no monitor runs"));
+        during.run();
         m.open();
+        new StatementSteps(m).execute(StatementKind.INSERT, -1);
     }
 }

@@ -5,17 +5,47 @@ import org.pgrepl.infra.Server;
 /**
  * Promotion of a replica under the connection (the promotion property only, on a cluster of
  * its own): replica1 is promoted and replica2 follows it; the old primary is stopped first, or
- * left running (two hosts out of recovery: the higher timeline must take the writes).
+ * left running (two hosts out of recovery: the higher timeline must take the writes), or left
+ * running while no connection is open (a quiet spell: the next connection's monitor starts on
+ * its stopped predecessor's roles, which the promotion made wrong, and that connection writes at
+ * once).
  */
 final class Failover {
     private Failover() {
     }
 
-    static void run(ConnectionModel m, boolean stopOld) {
+    /** How the promotion meets the connection. */
+    enum How {
+        OLD_PRIMARY_STOPPED("old primary stopped"),
+        OLD_PRIMARY_LEFT_RUNNING("old primary left running"),
+        /** No connection open, so no monitor runs: the next one starts on roles the promotion made wrong. */
+        DURING_A_QUIET_SPELL("old primary left running, during a quiet spell");
+
+        private final String text;
+
+        How(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    static void run(ConnectionModel m, How how) throws InterruptedException {
         if (m.failedOver) {
             m.trail.add("failover: already done in this try");
             return;
         }
+        if (how == How.DURING_A_QUIET_SPELL) {
+            m.connection.quietSpell(() -> promote(m, false));
+        } else {
+            promote(m, how == How.OLD_PRIMARY_STOPPED);
+        }
+    }
+
+    private static void promote(ConnectionModel m, boolean stopOld) {
         m.paused.forEach(m.mc.cluster::resumeReplay);
         m.paused.clear();
         Server old = m.mc.cluster.primary();

@@ -77,7 +77,8 @@ class DriverContractIT {
     void connectWithANullUrlThrowsAsPgjdbcDoes() {
         assertThatThrownBy(() -> new org.postgresql.Driver().connect(null, cluster.credentials()))
                 .isInstanceOf(SQLException.class);
-        assertThatThrownBy(() -> new Driver().connect(null, cluster.credentials())).isInstanceOf(SQLException.class);
+        assertThatThrownBy(() -> new Driver().connect(null, cluster.credentials()))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("08001"));
         assertThatThrownBy(() -> DriverManager.getConnection(null, cluster.credentials()))
                 .isInstanceOf(SQLException.class);
     }

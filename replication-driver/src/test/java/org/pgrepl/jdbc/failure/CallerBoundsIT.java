@@ -19,7 +19,7 @@ import org.pgrepl.infra.Server;
 /**
  * Issue 14.5: pgrepl's own waits end at the caller's bounds. Before, {@code isValid(1)} took the
  * whole read-your-writes wait and answered false on a healthy connection, and neither
- * {@code setQueryTimeout(1)} nor {@code cancel()} ended a 6 s replay wait. Its own cluster (one
+ * {@code setQueryTimeout(1)}, the network timeout nor {@code cancel()} ended a 6 s replay wait. Its own cluster (one
  * replica, replay paused), so no other test's reads are held up.
  */
 class CallerBoundsIT {
@@ -79,6 +79,22 @@ class CallerBoundsIT {
             assertThatThrownBy(ps::executeQuery)
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("57014"));
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(3_000);
+        } finally {
+            cluster.resumeReplay(replica);
+        }
+    }
+
+    @Test
+    void theNetworkTimeoutEndsTheReplayWait() throws SQLException {
+        cluster.pauseReplay(replica);
+        try (Connection c = behind(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM bounds_rows")) {
+            c.setNetworkTimeout(Runnable::run, 1000);
+            long t0 = System.nanoTime();
+            assertThatThrownBy(ps::executeQuery)
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("57014"));
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("well before the 6 s wait ends")
+                    .isLessThan(3_000);
+            assertThat(c.isClosed()).as("the wait's end is the statement's, not the connection's").isFalse();
         } finally {
             cluster.resumeReplay(replica);
         }

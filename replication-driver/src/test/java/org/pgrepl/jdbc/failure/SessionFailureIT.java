@@ -81,22 +81,62 @@ class SessionFailureIT {
         String app = Admin.appName("network-timeout");
         try (Connection c = open("ApplicationName=" + app)) {
             c.setReadOnly(true);
-            int slowPort = port(c);
-            assertThat(slowPort).isEqualTo(cluster.replicas().get(0).port());
             c.setNetworkTimeout(Executors.newSingleThreadExecutor(), 1000);
-            // Sleeps only on the replica serving this connection: a retry elsewhere (the primary, in
-            // fallback) would succeed.
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT pg_sleep(CASE WHEN inet_server_port() = ? THEN 3 ELSE 0 END)")) {
-                ps.setInt(1, slowPort);
-                assertThatThrownBy(ps::executeQuery)
-                        .as("a timed-out read is not retried on another host")
-                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).startsWith("08"));
-            }
+            slowReadFailsWithoutRetry(c);
             c.setNetworkTimeout(Executors.newSingleThreadExecutor(), 0);
         }
-        // Every new read-only connection still reads on the replica (before: it was benched for 10 s
-        // and more, so readFallback=fail failed).
+        everyNewReadOnlyConnectionReadsOnTheReplica();
+    }
+
+    /** The same with the URL's {@code socketTimeout} (pgjdbc's own), the other path issue 14.2 names. */
+    @Test
+    void aReadPastTheUrlsSocketTimeoutFailsWithoutRetryAndBenchesNoHost() throws Exception {
+        try (Connection c = open("socketTimeout=1&ApplicationName=" + Admin.appName("socket-timeout"))) {
+            c.setReadOnly(true);
+            slowReadFailsWithoutRetry(c);
+        }
+        everyNewReadOnlyConnectionReadsOnTheReplica();
+    }
+
+    /**
+     * The server ending an idle replica session itself (57P05, {@code idle_session_timeout}) is
+     * one session's end like a termination: the next connection's read, with readFallback=fail,
+     * is served by that replica, and so is the connection's own next read.
+     */
+    @Test
+    void anIdleSessionTimeoutOnAReplicaExcludesNoHostEvenWithReadFallbackFail() throws Exception {
+        Server replica = cluster.replicas().get(0);
+        try (Connection c = open("readFallback=fail&ApplicationName=" + Admin.appName("idle-timeout"))) {
+            c.setReadOnly(true);
+            assertThat(port(c)).isEqualTo(replica.port());
+            try (Statement s = c.createStatement()) {
+                s.execute("SET idle_session_timeout = 300"); // this replica session only
+            }
+            Thread.sleep(1_500);
+            try (Connection next = open("readFallback=fail")) {
+                next.setReadOnly(true);
+                assertThat(port(next)).as("the next connection's read is served by the replica").isEqualTo(replica.port());
+            }
+            assertThat(port(c)).as("the connection whose session the server ended reads on the replica again")
+                    .isEqualTo(replica.port());
+        }
+    }
+
+    /** Sleeps only on the replica serving {@code c}: a retry elsewhere (the primary, in fallback) would succeed. */
+    private static void slowReadFailsWithoutRetry(Connection c) throws SQLException {
+        int slowPort = port(c);
+        assertThat(slowPort).isEqualTo(cluster.replicas().get(0).port());
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT pg_sleep(CASE WHEN inet_server_port() = ? THEN 3 ELSE 0 END)")) {
+            ps.setInt(1, slowPort);
+            assertThatThrownBy(ps::executeQuery)
+                    .as("a timed-out read is not retried on another host")
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).startsWith("08"));
+        }
+    }
+
+    /** Before: the host was benched for 10 s and more, so readFallback=fail failed. */
+    private static void everyNewReadOnlyConnectionReadsOnTheReplica() throws SQLException {
         for (int i = 0; i < 4; i++) {
             try (Connection next = open("readFallback=fail")) {
                 next.setReadOnly(true);

@@ -52,6 +52,33 @@ abstract class Lifecycle extends ReadFloor {
                 + "; nothing of it after the failure ran, and it cannot be committed; roll back to go on", "08006");
     }
 
+    /**
+     * A transaction open on a primary the monitor has since seen replaced (a promotion that left
+     * the old primary running: both accept writes, and the higher timeline is the cluster's) would
+     * commit on a timeline the cluster has left: reported as committed, then lost. It is rolled
+     * back there instead and is lost with its connection (08006 until rollback; a commit fails).
+     * Before the monitor's next cycle after the promotion nothing here can know of it; Patroni
+     * and the like fence the old primary for that reason.
+     */
+    final void abandonIfReplaced(Physical p) {
+        if (p == null || p != primary || p.broken || p.readOnlySession || !router.config.followPromotion()) {
+            return;
+        }
+        int writable = router.monitor.state().writable();
+        if (writable < 0 || writable == p.hostIndex || !router.monitor.probed() || !p.inTransaction()) {
+            return;
+        }
+        try {
+            p.conn.rollback();
+        } catch (SQLException e) {
+            // the session is dropped below either way; the server rolls back what it cannot finish
+        }
+        lostTransaction = p.host + ", no longer the primary (" + router.cluster.hosts.get(writable)
+                + " took writes after a promotion; it was rolled back there)";
+        p.broken = true;
+        drop(p);
+    }
+
     /** The current route's connection if it is open, without opening anything. */
     abstract Physical currentOrNull();
 

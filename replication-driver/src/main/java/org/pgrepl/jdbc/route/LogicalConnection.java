@@ -81,6 +81,9 @@ public final class LogicalConnection extends SessionSettings implements PgReplCo
         if (state.autoCommit == autoCommit) {
             return;
         }
+        if (autoCommit) {
+            abandonIfReplaced(primary);
+        }
         if (autoCommit && lostTransaction != null) {
             String host = lostTransaction;
             lostTransaction = null; // ended here, as a failed commit ends it
@@ -116,6 +119,7 @@ public final class LogicalConnection extends SessionSettings implements PgReplCo
     @Override
     public void commit() throws SQLException {
         checkOpen();
+        abandonIfReplaced(primary);
         String lost = lostTransaction;
         if (lost != null) {
             lostTransaction = null; // the commit fails and ends the lost transaction

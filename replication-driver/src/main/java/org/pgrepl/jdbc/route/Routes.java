@@ -103,6 +103,9 @@ abstract class Routes extends Lifecycle implements RouteSource {
         lock.lock();
         try {
             checkOpen();
+            if (!readOnly) {
+                abandonIfReplaced(primary);
+            }
             if (checkLost) {
                 checkLostTransaction();
             }

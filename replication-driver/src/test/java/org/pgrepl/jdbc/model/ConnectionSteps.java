@@ -251,13 +251,18 @@ final class ConnectionSteps {
 
     /** Closes the connection (pgjdbc rolls back an open transaction), checks nothing is left, and opens a fresh one. */
     void closeAndReopen() {
+        afterGone(closeNow(), "close()");
+    }
+
+    /** Closes the connection; returns its application name, to check no session of it is left. */
+    private String closeNow() {
         Connection c = m.conn;
         String app = m.appName();
         m.call("close() [" + m.state() + "]", m.ordinaryBound(), () -> {
             c.close();
             return null;
         });
-        afterGone(app, "close()");
+        return app;
     }
 
     /**
@@ -320,13 +325,7 @@ final class ConnectionSteps {
      * cold-start seed), so the write meets a seed that {@code during} made wrong.
      */
     void quietSpell(Runnable during) throws InterruptedException {
-        Connection c = m.conn;
-        String app = m.appName();
-        m.call("close() [" + m.state() + "]", m.ordinaryBound(), () -> {
-            c.close();
-            return null;
-        });
-        gone(app, "close()");
+        gone(closeNow(), "close()");
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (m.faults.monitorRunning() && System.nanoTime() < deadline) {
             Thread.sleep(50);

@@ -287,12 +287,22 @@ public final class ClusterMonitor implements AutoCloseable {
         return false;
     }
 
-    /** Picks the writable host (the higher timeline wins when two claim it) and computes byte lag. */
+    /**
+     * Picks the writable host (the higher timeline wins when two claim it) and computes byte lag.
+     * A host out of recovery on a timeline below one already seen taking writes (by this monitor
+     * or the predecessor that seeded it) is an old primary left running after a promotion: it is
+     * never writable again, also in a cycle where the promoted host did not answer. A new system
+     * identifier (a cluster made anew on the same addresses) forgets that timeline.
+     */
     private void publish(HostState[] hosts) {
+        long knownSystem = state.systemIdentifier();
+        int timelineFloor = knownSystem == 0 || systemIdentifier == 0 || knownSystem == systemIdentifier
+                ? state.timeline() : 0;
         int writable = -1;
         boolean ambiguous = false;
         for (int i = 0; i < hosts.length; i++) {
-            if (hosts[i].role() == HostState.Role.PRIMARY) {
+            if (hosts[i].role() == HostState.Role.PRIMARY
+                    && (hosts[i].timeline() == 0 || hosts[i].timeline() >= timelineFloor)) {
                 if (writable < 0 || hosts[i].timeline() > hosts[writable].timeline()) {
                     ambiguous = false;
                     writable = i;
@@ -322,7 +332,7 @@ public final class ClusterMonitor implements AutoCloseable {
             }
             out.add(h);
         }
-        int timeline = writable >= 0 ? hosts[writable].timeline() : state.timeline();
+        int timeline = writable >= 0 ? hosts[writable].timeline() : timelineFloor;
         if (writable >= 0 && lastWritable >= 0 && writable != lastWritable) {
             stats.promotions.increment();
         }

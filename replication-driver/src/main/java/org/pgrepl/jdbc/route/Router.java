@@ -57,39 +57,62 @@ final class Router {
      * of that route end by it.
      */
     long deadlineNanos;
+    /**
+     * The executing statement's own bound (query or network timeout) while it is routed, or 0: it
+     * ends pgrepl's waits for the monitor, not the login (that is the login timeout's business).
+     */
+    long statementDeadlineNanos;
 
     private Duration bounded(Duration wait) {
-        if (deadlineNanos == 0) {
+        long deadline = earliestDeadline();
+        if (deadline == 0) {
             return wait;
         }
-        long left = Math.max(0, deadlineNanos - System.nanoTime());
+        long left = Math.max(0, deadline - System.nanoTime());
         return left < wait.toNanos() ? Duration.ofNanos(left) : wait;
+    }
+
+    private long earliestDeadline() {
+        if (deadlineNanos == 0 || statementDeadlineNanos == 0) {
+            return deadlineNanos + statementDeadlineNanos;
+        }
+        return Math.min(deadlineNanos, statementDeadlineNanos);
     }
 
     /**
      * The monitor's state. A new monitor's routes wait for its first probe only, never for a
      * second cycle; a monitor seeded with its predecessor's roles waits for nothing unless a lag
-     * bound needs today's lags or the route writes.
+     * bound needs today's lags.
      */
     ClusterState state() {
-        return state(false);
-    }
-
-    /**
-     * @param rolesNow true for the write route: a seed's writable host may have been demoted while
-     *                 nothing watched, or left running after a promotion, where it still accepts a
-     *                 write that commits on a timeline the cluster has left (reported, then lost);
-     *                 only a probe tells. A read may go on a seed: its session is read-only wherever
-     *                 it lands, and the read floor still holds.
-     */
-    private ClusterState state(boolean rolesNow) {
         ClusterState s = monitor.state();
-        if (s.cycle() > 0 && ((lagUnbounded && !rolesNow) || monitor.probed())) {
+        if (s.cycle() > 0 && (lagUnbounded || monitor.probed())) {
             return s;
         }
         // No roles known yet, or only a predecessor's seed while a lag bound needs lags measured
         // now: wait for the new monitor's first probe (it starts at once), not for an interval.
         return monitor.awaitFirstProbe(bounded(firstStateWait()));
+    }
+
+    /**
+     * The state a write may be routed on: one this monitor's own probes produced. A seed's
+     * writable host may have been demoted while nothing watched, or left running after a
+     * promotion, where it still takes a write that commits on a timeline the cluster has left
+     * (reported, then lost): a write waits for the first probe, and fails rather than guess when
+     * that does not come within the bound.
+     */
+    private ClusterState writeState() throws SQLException {
+        if (monitor.probed()) {
+            return monitor.state();
+        }
+        ClusterState s = monitor.awaitFirstProbe(bounded(firstStateWait()));
+        if (!monitor.probed()) {
+            boolean callers = earliestDeadline() != 0 && earliestDeadline() - System.nanoTime() <= 0;
+            throw new SQLException("pgrepl: the cluster monitor's first check of the hosts did not finish"
+                    + (callers ? " within the caller's time" : "") + "; a write waits for it (roles remembered from"
+                    + " before a quiet spell may be out of date)", callers ? "57014" : "08001");
+        }
+        return s;
     }
 
     private Duration firstStateWait() {
@@ -110,7 +133,7 @@ final class Router {
         if (!config.followPromotion()) {
             return configured;
         }
-        ClusterState s = state(true);
+        ClusterState s = writeState();
         if (s.writable() >= 0) {
             return s.writable();
         }
@@ -129,9 +152,10 @@ final class Router {
         for (int attempt = 0; ; attempt++) {
             try {
                 Connection c = connect(idx);
-                if (config.followPromotion() && inRecovery(c)) {
+                String refused = config.followPromotion() ? notWritable(c, monitor.state().timeline()) : null;
+                if (refused != null) {
                     c.close();
-                    throw new SQLException("pgrepl: " + cluster.hosts.get(idx) + " is in recovery (a standby)", "08001");
+                    throw new SQLException("pgrepl: " + cluster.hosts.get(idx) + " " + refused, "08001");
                 }
                 HostSpec host = cluster.hosts.get(idx);
                 LOG.log(Level.DEBUG, () -> "read-write route opened to " + host);
@@ -151,10 +175,22 @@ final class Router {
         }
     }
 
-    private static boolean inRecovery(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+    /**
+     * Why a freshly opened session must not take writes, or null: in recovery, or out of it on a
+     * timeline below {@code minTimeline}, the one the monitor last saw taking writes (an old
+     * primary left running after a promotion, tried as the URL's primary while the promoted host
+     * does not answer). One round trip, as the recovery check alone was.
+     */
+    private static String notWritable(Connection c, int minTimeline) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery(),"
+                + " CASE WHEN pg_is_in_recovery() THEN NULL ELSE substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8) END")) {
             rs.next();
-            return rs.getBoolean(1);
+            if (rs.getBoolean(1)) {
+                return "is in recovery (a standby)";
+            }
+            int timeline = Integer.parseInt(rs.getString(2), 16);
+            return timeline < minTimeline ? "is on timeline " + timeline + ", below " + minTimeline
+                    + ", where the cluster's writes have moved (an old primary left running after a promotion)" : null;
         }
     }
 

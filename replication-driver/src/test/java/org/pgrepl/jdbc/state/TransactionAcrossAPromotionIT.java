@@ -47,10 +47,14 @@ class TransactionAcrossAPromotionIT {
 
     /** Promotes the replica, the old primary left running, and waits until pgrepl's monitor has seen it. */
     private static void promote(EmbeddedCluster cluster, Server replica) {
+        promote(cluster, replica, replica.hostAndPort());
+    }
+
+    private static void promote(EmbeddedCluster cluster, Server replica, String asListed) {
         cluster.promote(replica);
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
             for (ClusterSnapshot c : PgReplMetrics.clusters()) {
-                if (replica.hostAndPort().equals(c.writableHost())) {
+                if (asListed.equals(c.writableHost())) {
                     return true;
                 }
             }
@@ -103,6 +107,38 @@ class TransactionAcrossAPromotionIT {
                 assertThat(rows(cluster, replica, id) + rows(cluster, old, id)).as("nothing of the lost transaction").isZero();
             }
             assertThat(rows(cluster, replica, "b")).as("autocommit, on the new primary").isOne();
+        }
+    }
+
+    /**
+     * The promoted host stops answering while the old primary, left running, still does: the
+     * monitor then sees one host out of recovery, on the old timeline. Before, that made it the
+     * writable host again and writes committed there, on the timeline the cluster had left; the
+     * monitor keeps the highest timeline it saw take writes, and such a host never takes them again.
+     */
+    @Test
+    void whenThePromotedHostStopsAnsweringWritesFailRatherThanGoBackToTheOldTimeline() throws Exception {
+        try (EmbeddedCluster cluster = start()) {
+            Server old = cluster.primary();
+            Server replica = cluster.replicas().get(0);
+            String url = cluster.pgreplUrlThroughRelays() + "?monitorInterval=100ms&connectTimeout=2";
+            try (Connection keeper = DriverManager.getConnection(url, cluster.credentials());
+                 Statement s = keeper.createStatement()) {
+                s.executeUpdate("INSERT INTO across_rows VALUES ('before')");
+                promote(cluster, replica, cluster.relay(replica).hostAndPort());
+                cluster.relay(replica).cut();
+                Thread.sleep(1_000); // cycles that see only the old primary answer
+                try (Connection c = DriverManager.getConnection(url, cluster.credentials())) {
+                    assertThatThrownBy(() -> {
+                        try (Statement w = c.createStatement()) { // creation opens the route
+                            w.executeUpdate("INSERT INTO across_rows VALUES ('cut')");
+                        }
+                    }).isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).startsWith("08"));
+                } finally {
+                    cluster.relay(replica).heal();
+                }
+            }
+            assertThat(rows(cluster, old, "cut")).as("nothing written on the timeline the cluster left").isZero();
         }
     }
 }

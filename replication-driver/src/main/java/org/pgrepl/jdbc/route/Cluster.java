@@ -59,7 +59,11 @@ final class Cluster {
      * recovery, and a host gone or refusing is handled as on any failed connect; an old seed is
      * not used (see {@link #seedFor}).
      */
-    private static final Map<String, ClusterState> LAST_STATES = new ConcurrentHashMap<>();
+    private static final Map<String, Seed> LAST_STATES = new ConcurrentHashMap<>();
+
+    /** A stopped monitor's last state, with the host order its indices follow (the first URL's). */
+    private record Seed(List<HostSpec> hosts, ClusterState state) {
+    }
     /** Counters by cluster name (see {@link #stats}). */
     private static final Map<String, ClusterStats> STATS = new ConcurrentHashMap<>();
 
@@ -245,19 +249,22 @@ final class Cluster {
     private ClusterMonitor startMonitor() {
         Duration interval = latest.config().monitorInterval();
         ClusterMonitor monitor = new ClusterMonitor(displayName, hosts.size(), this::openMonitorSession, interval, stats,
-                seedFor(key, interval));
+                seedFor(key, hosts, interval));
         register(monitor);
         return monitor;
     }
 
     /**
-     * The stopped predecessor's state when it is younger than ten intervals (at least 30 s), else
-     * null: an older one is more likely to be wrong than worth the first probe's few milliseconds.
+     * The stopped predecessor's state when it is younger than ten intervals (at least 30 s) and its
+     * hosts are in this cluster's order, else null: an older one is more likely to be wrong than
+     * worth the first probe's few milliseconds.
      */
-    private static ClusterState seedFor(String key, Duration interval) {
-        ClusterState last = LAST_STATES.get(key);
+    private static ClusterState seedFor(String key, List<HostSpec> hosts, Duration interval) {
+        Seed last = LAST_STATES.get(key);
         long maxAge = Math.max(TimeUnit.SECONDS.toNanos(30), interval.multipliedBy(10).toNanos());
-        return last != null && System.nanoTime() - last.takenAtNanos() < maxAge ? last : null;
+        // The same hosts in another order (a URL rewritten after a failover) would shift every role.
+        return last != null && last.hosts().equals(hosts) && System.nanoTime() - last.state().takenAtNanos() < maxAge
+                ? last.state() : null;
     }
 
     /** Opens a monitoring session to host {@code i} with the latest connection's settings and credentials. */
@@ -278,7 +285,7 @@ final class Cluster {
         CLUSTERS.remove(key, this);
         ClusterMonitor stopping = monitor;
         if (stopping != null && stopping.probed()) {
-            LAST_STATES.put(key, stopping.state());
+            LAST_STATES.put(key, new Seed(hosts, stopping.state()));
         }
         if (registered != null) {
             try {

@@ -55,26 +55,24 @@ abstract class Lifecycle extends ReadFloor {
     /**
      * A transaction open on a primary the monitor has since seen replaced (a promotion that left
      * the old primary running: both accept writes, and the higher timeline is the cluster's) would
-     * commit on a timeline the cluster has left: reported as committed, then lost. It is rolled
-     * back there instead and is lost with its connection (08006 until rollback; a commit fails).
-     * Before the monitor's next cycle after the promotion nothing here can know of it; Patroni
-     * and the like fence the old primary for that reason.
+     * commit on a timeline the cluster has left: reported as committed, then lost. Its session is
+     * closed instead (the server rolls back what a closed session leaves open; no round trip to a
+     * host that may be cut off) and the transaction is lost with it (08006 until ended). A
+     * transaction begun by SQL under autocommit is the application's own, as everything issued as
+     * SQL is. Before the monitor's next cycle after the promotion nothing here can know of it;
+     * Patroni and the like fence the old primary for that reason.
      */
-    final void abandonIfReplaced(Physical p) {
-        if (p == null || p != primary || p.broken || p.readOnlySession || !router.config.followPromotion()) {
+    final void abandonIfReplaced(Physical p, boolean autoCommit) {
+        if (p == null || autoCommit || p != primary || p.broken || p.readOnlySession || !router.config.followPromotion()
+                || !router.monitor.probed()) {
             return;
         }
         int writable = router.monitor.state().writable();
-        if (writable < 0 || writable == p.hostIndex || !router.monitor.probed() || !p.inTransaction()) {
+        if (writable < 0 || writable == p.hostIndex || !p.inTransaction()) {
             return;
         }
-        try {
-            p.conn.rollback();
-        } catch (SQLException e) {
-            // the session is dropped below either way; the server rolls back what it cannot finish
-        }
         lostTransaction = p.host + ", no longer the primary (" + router.cluster.hosts.get(writable)
-                + " took writes after a promotion; it was rolled back there)";
+                + " took writes after a promotion; its session there was closed, so nothing of it committed)";
         p.broken = true;
         drop(p);
     }

@@ -82,11 +82,12 @@ public final class LogicalConnection extends SessionSettings implements PgReplCo
             return;
         }
         if (autoCommit) {
-            abandonIfReplaced(primary);
+            abandonIfReplaced(primary, state.autoCommit);
         }
         if (autoCommit && lostTransaction != null) {
             String host = lostTransaction;
             lostTransaction = null; // ended here, as a failed commit ends it
+            endOfTransaction(false);
             throw lostTransactionError(host);
         }
         Physical p = currentOrNull();
@@ -119,10 +120,11 @@ public final class LogicalConnection extends SessionSettings implements PgReplCo
     @Override
     public void commit() throws SQLException {
         checkOpen();
-        abandonIfReplaced(primary);
+        abandonIfReplaced(primary, state.autoCommit);
         String lost = lostTransaction;
         if (lost != null) {
-            lostTransaction = null; // the commit fails and ends the lost transaction
+            lostTransaction = null; // the commit fails and ends the lost transaction, as a rollback would
+            endOfTransaction(false);
             throw lostTransactionError(lost);
         }
         Physical p = currentOrNull();

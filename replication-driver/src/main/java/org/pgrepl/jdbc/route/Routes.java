@@ -103,16 +103,18 @@ abstract class Routes extends Lifecycle implements RouteSource {
         lock.lock();
         try {
             checkOpen();
-            if (!readOnly) {
-                abandonIfReplaced(primary);
-            }
             if (checkLost) {
+                if (!readOnly) {
+                    abandonIfReplaced(primary, state.autoCommit);
+                }
                 checkLostTransaction();
             }
             if (awaitFloor) {
                 waitCancelled = false;
             }
-            Physical p = readOnly ? readRoute(waitBound(queryTimeoutSeconds), awaitFloor) : writeRoute();
+            long bound = waitBound(queryTimeoutSeconds);
+            router.statementDeadlineNanos = bound > 0 ? System.nanoTime() + bound : 0;
+            Physical p = readOnly ? readRoute(bound, awaitFloor) : writeRoute();
             try {
                 p.sync(state);
             } catch (SQLException e) {
@@ -121,6 +123,7 @@ abstract class Routes extends Lifecycle implements RouteSource {
             checkOpen();
             return p;
         } finally {
+            router.statementDeadlineNanos = 0;
             if (closed) {
                 dropAll(); // closed by another thread while this one routed, whatever it opened
             }

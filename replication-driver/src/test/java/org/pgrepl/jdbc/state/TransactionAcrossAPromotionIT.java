@@ -62,16 +62,23 @@ class TransactionAcrossAPromotionIT {
         });
     }
 
+    /** A connection with autoCommit off that inserted 'a' on the primary, then the replica was promoted (and seen). */
+    private static Connection transactionAcrossAPromotion(EmbeddedCluster cluster, Server replica) throws SQLException {
+        Connection c = DriverManager.getConnection(cluster.pgreplUrl() + "?monitorInterval=100ms", cluster.credentials());
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO across_rows VALUES ('a')");
+        }
+        promote(cluster, replica);
+        return c;
+    }
+
     @Test
     void aCommitAfterThePromotionFailsAndNothingOfTheTransactionCommits() throws Exception {
         try (EmbeddedCluster cluster = start()) {
             Server old = cluster.primary();
             Server replica = cluster.replicas().get(0);
-            try (Connection c = DriverManager.getConnection(cluster.pgreplUrl() + "?monitorInterval=100ms",
-                    cluster.credentials()); Statement s = c.createStatement()) {
-                c.setAutoCommit(false);
-                s.executeUpdate("INSERT INTO across_rows VALUES ('a')");
-                promote(cluster, replica);
+            try (Connection c = transactionAcrossAPromotion(cluster, replica); Statement s = c.createStatement()) {
 
                 assertThatThrownBy(c::commit)
                         .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("08006"));
@@ -89,11 +96,7 @@ class TransactionAcrossAPromotionIT {
         try (EmbeddedCluster cluster = start()) {
             Server old = cluster.primary();
             Server replica = cluster.replicas().get(0);
-            try (Connection c = DriverManager.getConnection(cluster.pgreplUrl() + "?monitorInterval=100ms",
-                    cluster.credentials()); Statement s = c.createStatement()) {
-                c.setAutoCommit(false);
-                s.executeUpdate("INSERT INTO across_rows VALUES ('a')");
-                promote(cluster, replica);
+            try (Connection c = transactionAcrossAPromotion(cluster, replica); Statement s = c.createStatement()) {
 
                 assertThatThrownBy(() -> s.executeUpdate("INSERT INTO across_rows VALUES ('a2')"))
                         .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("08006"));

@@ -64,6 +64,12 @@ final class Cluster {
     /** A stopped monitor's last state, with the host order its indices follow (the first URL's). */
     private record Seed(List<HostSpec> hosts, ClusterState state) {
     }
+    /**
+     * Cluster names (hosts and database) whose hosts refused the {@code options} startup
+     * parameter (PgBouncer 1.18, in front of each server, answers 08P01): their replica sessions are made
+     * read-only with a statement instead, for the JVM's life.
+     */
+    private static final Set<String> NO_LOGIN_OPTIONS = ConcurrentHashMap.newKeySet();
     /** Counters by cluster name (see {@link #stats}). */
     private static final Map<String, ClusterStats> STATS = new ConcurrentHashMap<>();
 
@@ -199,6 +205,15 @@ final class Cluster {
             }
         }
         return RouteReason.NO_USABLE_REPLICA;
+    }
+
+    /** False once a host of this cluster refused the {@code options} startup parameter. */
+    boolean takesLoginOptions() {
+        return !NO_LOGIN_OPTIONS.contains(name);
+    }
+
+    void loginOptionsRefused() {
+        NO_LOGIN_OPTIONS.add(name);
     }
 
     /** The host's position in this cluster's list, or -1. */

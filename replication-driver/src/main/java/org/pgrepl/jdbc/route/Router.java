@@ -15,6 +15,7 @@ import org.pgrepl.jdbc.config.PgReplUrl;
 import org.pgrepl.jdbc.monitor.ClusterMonitor;
 import org.pgrepl.jdbc.monitor.ClusterState;
 import org.pgrepl.jdbc.monitor.HostState;
+import org.postgresql.PGConnection;
 
 /**
  * Chooses hosts and opens physical connections for one logical connection: the writable primary
@@ -30,6 +31,13 @@ final class Router {
     final Cluster cluster;
     final ClusterMonitor monitor;
     private final Properties props;
+    /**
+     * {@link #props} with the session made read-only at login ({@code options}), for replica
+     * sessions: the server applies it before the session's first statement, so it costs no round
+     * trip, and {@code RESET ALL} or {@code DISCARD ALL} return to it. Null behind a transaction
+     * pooler, where a session setting would reach other clients.
+     */
+    private final Properties replicaProps;
     /**
      * One pgjdbc driver for every connection: each instance loads its default properties by
      * scanning the class path for driverconfig.properties on first connect, which a connection
@@ -47,6 +55,7 @@ final class Router {
         this.cluster = cluster;
         this.monitor = monitor;
         this.props = url.pgjdbcProperties();
+        this.replicaProps = config.transactionPooling() ? null : readOnlyAtLogin(props);
         this.maxLagMillis = config.maxReplicaLag() == null ? null : config.maxReplicaLag().toMillis();
         this.lagUnbounded = maxLagMillis == null && config.maxReplicaLagBytes() == null;
     }
@@ -236,7 +245,7 @@ final class Router {
         while (!candidates.isEmpty()) {
             int idx = ReplicaChooser.choose(config.replicaSelection(), candidates, cluster, s);
             try {
-                Connection c = connect(idx);
+                Connection c = connect(idx, true);
                 try {
                     readOnlySession(c);
                 } catch (SQLException e) {
@@ -263,11 +272,28 @@ final class Router {
      */
     private void readOnlySession(Connection c) throws SQLException {
         c.setReadOnly(true);
-        if (!config.transactionPooling()) {
-            try (Statement s = c.createStatement()) {
-                s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
-            }
+        if (config.transactionPooling() || readOnlyReported(c)) {
+            return;
         }
+        // The login option did not take (a server before 14 does not report the setting, or a
+        // proxy dropped the option): set it with a round trip.
+        try (Statement s = c.createStatement()) {
+            s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+        }
+    }
+
+    /** True when the server reported the session read-only at login (PostgreSQL 14+ reports it). */
+    private static boolean readOnlyReported(Connection c) throws SQLException {
+        return "on".equals(c.unwrap(PGConnection.class).getParameterStatus("default_transaction_read_only"));
+    }
+
+    /** {@code props} plus {@code -c default_transaction_read_only=on} after any {@code options} of the user's. */
+    private static Properties readOnlyAtLogin(Properties props) {
+        Properties p = (Properties) props.clone();
+        String own = p.getProperty("options");
+        String readOnly = "-c default_transaction_read_only=on"; // last, so it wins over the user's own
+        p.setProperty("options", own == null || own.isBlank() ? readOnly : own + " " + readOnly);
+        return p;
     }
 
     private static void closeQuietly(Connection c) {
@@ -279,7 +305,8 @@ final class Router {
     }
 
     /** The login properties; under a caller's deadline, pgjdbc's loginTimeout ends the login by it. */
-    private Properties loginProperties() throws SQLException {
+    private Properties loginProperties(boolean replica) throws SQLException {
+        Properties props = replica && replicaProps != null ? replicaProps : this.props;
         if (deadlineNanos == 0) {
             return props;
         }
@@ -294,9 +321,31 @@ final class Router {
 
     /** Opens a pgjdbc connection; a connection-level failure marks the host down with back-off. */
     Connection connect(int idx) throws SQLException {
+        return connect(idx, false);
+    }
+
+    /**
+     * Opens a pgjdbc connection, for a replica session read-only from its login on; a
+     * connection-level failure marks the host down with back-off.
+     */
+    private Connection connect(int idx, boolean replica) throws SQLException {
         HostSpec host = cluster.hosts.get(idx);
+        boolean withOptions = replica && replicaProps != null && cluster.takesLoginOptions();
         try {
-            Connection c = pgjdbc.connect(url.pgjdbcUrl(host), loginProperties());
+            Connection c;
+            try {
+                c = pgjdbc.connect(url.pgjdbcUrl(host), loginProperties(withOptions));
+            } catch (SQLException e) {
+                if (!withOptions || !refusesLoginOptions(e)) {
+                    throw e;
+                }
+                // A proxy in front of the server refused the option (PgBouncer 1.18 does unless its
+                // ignore_startup_parameters lists it): the host is fine; log in without it and set
+                // read-only by statement.
+                cluster.loginOptionsRefused();
+                LOG.log(Level.DEBUG, () -> "host " + host + " refuses the options startup parameter: " + e.getMessage());
+                c = pgjdbc.connect(url.pgjdbcUrl(host), loginProperties(false));
+            }
             cluster.health(idx).markUp();
             return c;
         } catch (SQLException e) {
@@ -307,6 +356,11 @@ final class Router {
             }
             throw e;
         }
+    }
+
+    /** PgBouncer's answer to a startup parameter it does not pass on: 08P01 naming it. */
+    private static boolean refusesLoginOptions(SQLException e) {
+        return "08P01".equals(e.getSQLState()) && e.getMessage() != null && e.getMessage().contains("options");
     }
 
     /** The connection is gone: a connection exception (08), or the server shutting down or starting (57P0x). */

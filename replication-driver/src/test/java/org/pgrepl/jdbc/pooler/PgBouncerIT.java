@@ -14,6 +14,7 @@ import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.pgrepl.infra.EmbeddedCluster;
@@ -60,6 +61,27 @@ class PgBouncerIT {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT inet_server_port(), pg_is_in_recovery()")) {
             rs.next();
             return new int[] {rs.getInt(1), rs.getBoolean(2) ? 1 : 0};
+        }
+    }
+
+    /**
+     * PgBouncer refuses the {@code options} startup parameter that makes a replica session
+     * read-only at login (08P01): the replica is not benched for it, and in session mode its
+     * session is made read-only by statement instead.
+     */
+    @Test
+    void aReplicaSessionIsReadOnlyThroughASessionPooler() throws SQLException {
+        try (PgBouncerFront front = PgBouncerFront.start(cluster, PoolMode.SESSION)) {
+            for (int i = 0; i < 2; i++) { // the second connection no longer offers the option
+                try (Connection c = DriverManager.getConnection(url(front, ""), cluster.credentials())) {
+                    c.setReadOnly(true);
+                    assertThat(served(c)).containsExactly(cluster.server("replica1").port(), 1);
+                    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW default_transaction_read_only")) {
+                        rs.next();
+                        assertThat(rs.getString(1)).isEqualTo("on");
+                    }
+                }
+            }
         }
     }
 

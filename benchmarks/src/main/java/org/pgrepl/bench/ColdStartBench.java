@@ -35,6 +35,8 @@ public final class ColdStartBench {
             + "one read, close";
     /** The systems compared, A first (the base). */
     public static final List<SystemId> SYSTEMS = List.of(SystemId.A, SystemId.B, SystemId.C, SystemId.F);
+    /** Pause between two systems' samples after one idle pause. */
+    static final long SETTLE_MILLIS = 300;
     /** Idle pauses are this many monitor intervals. */
     public static final int IDLE_INTERVALS = 3;
     private static final int PROBE_REPEATS = 50;
@@ -86,6 +88,9 @@ public final class ColdStartBench {
                 ColdStartResult.Figures f = figures.get(order.get((i + k) % order.size()));
                 if (f.active()) {
                     sample(f, i + 1, true);
+                    // Work a system leaves running after its close (B's new monitor logging in to
+                    // every host) must not land on the next system's sample.
+                    Thread.sleep(SETTLE_MILLIS);
                 }
             }
         }

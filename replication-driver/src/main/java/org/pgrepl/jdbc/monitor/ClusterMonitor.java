@@ -19,7 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * and publishes an immutable {@link ClusterState}. One daemon thread runs the cycle; each host
  * is checked on its own pooled thread with a deadline, so a stalled host is marked
  * {@link HostState.Role#STALLED} instead of holding up the others. The first cycle starts at
- * once and gives each host's first login a login's time before calling it stalled. {@link #close()} closes every monitoring session, including one a probe is still
+ * once (a seeded monitor's: as soon as something needs it, see {@link #startProbing()}) and gives
+ * each host's first login a login's time before calling it stalled. {@link #close()} closes every monitoring session, including one a probe is still
  * opening (it is closed the moment its login completes).
  *
  * <p>Locks are {@link ReentrantLock}s: application threads wait here ({@link #awaitFreshState}),
@@ -51,6 +52,11 @@ public final class ClusterMonitor implements AutoCloseable {
     private volatile ClusterState state;
     /** Set with the first state this monitor's own probes produced. */
     private volatile boolean probed;
+    /**
+     * A seeded monitor's first cycle waits for this (or {@link #FIRST_CYCLE_GRACE_MILLIS}): see
+     * {@link #startProbing()}. True from the start for a monitor with no seed.
+     */
+    private volatile boolean startNow;
     private volatile boolean closed;
     private volatile long systemIdentifier;
     private final ClusterStats stats;
@@ -93,6 +99,7 @@ public final class ClusterMonitor implements AutoCloseable {
         boolean seeded = seed != null && seed.hosts().size() == hostCount && seed.cycle() > 0;
         this.state = seeded ? seed.asSeed() : ClusterState.initial(hostCount);
         this.lastWritable = seeded ? seed.writable() : -1;
+        this.startNow = !seeded;
         this.probes = Executors.newFixedThreadPool(hostCount, r -> {
             Thread t = new Thread(r, "pgrepl-monitor-probe " + name);
             t.setDaemon(true);
@@ -101,6 +108,35 @@ public final class ClusterMonitor implements AutoCloseable {
         this.loop = new Thread(this::run, "pgrepl-monitor " + name);
         this.loop.setDaemon(true);
         this.loop.start();
+    }
+
+    /**
+     * Longest a seeded monitor's first cycle waits for {@link #startProbing()}: a quarter of the
+     * interval, at most this. An application that opens a connection and never runs a statement
+     * still has its seed confirmed within it.
+     */
+    static final long FIRST_CYCLE_GRACE_MILLIS = 250;
+
+    /**
+     * Starts a seeded monitor's first cycle now, if it has not started (a monitor with no seed
+     * starts it at once anyway). Why a seeded one waits for this: the connection that started it
+     * routes on the seed with no wait of its own, and the first cycle's logins to every host (SCRAM,
+     * a backend forked on each server) would compete with that connection's own login for the
+     * same cores. So the first cycle starts as soon as any call needs it ({@link #awaitFirstProbe},
+     * {@link #awaitFreshState}: a write, a lag bound, read-your-writes), when a connection's first
+     * statement has run, or after the grace period, whichever is first.
+     */
+    public void startProbing() {
+        if (startNow) {
+            return;
+        }
+        wake.lock();
+        try {
+            startNow = true;
+            cycled.signalAll();
+        } finally {
+            wake.unlock();
+        }
     }
 
     /** The last published snapshot. */
@@ -119,6 +155,7 @@ public final class ClusterMonitor implements AutoCloseable {
      */
     public ClusterState awaitFirstProbe(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        startProbing();
         wake.lock();
         try {
             while (!probed && !closed) {
@@ -148,6 +185,7 @@ public final class ClusterMonitor implements AutoCloseable {
     public ClusterState awaitFreshState(Duration timeout) {
         long target = state.cycle() + 2;
         long deadline = System.nanoTime() + timeout.toNanos();
+        startProbing();
         wake.lock();
         try {
             cycled.signalAll();
@@ -167,6 +205,9 @@ public final class ClusterMonitor implements AutoCloseable {
     }
 
     private void run() {
+        if (!awaitStart()) {
+            return;
+        }
         while (!closed) {
             long start = System.nanoTime();
             try {
@@ -187,6 +228,28 @@ public final class ClusterMonitor implements AutoCloseable {
             } finally {
                 wake.unlock();
             }
+        }
+    }
+
+    /** A seeded monitor's wait for {@link #startProbing()} or the grace period; false when interrupted. */
+    private boolean awaitStart() {
+        long grace = Math.min(TimeUnit.MILLISECONDS.toNanos(FIRST_CYCLE_GRACE_MILLIS), interval.toNanos() / 4);
+        long deadline = System.nanoTime() + grace;
+        wake.lock();
+        try {
+            while (!startNow && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                cycled.awaitNanos(left);
+            }
+            startNow = true;
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        } finally {
+            wake.unlock();
         }
     }
 

@@ -181,4 +181,29 @@ class ClusterMonitorIT {
             assertThat(probed.writable()).isZero();
         }
     }
+
+    /**
+     * A seeded monitor's first cycle waits for a call that needs it or for a connection's first
+     * statement ({@link ClusterMonitor#startProbing()}), but never longer than its grace period:
+     * with nobody asking, the seed is still confirmed by a probe of every host.
+     */
+    @Test
+    void aSeededMonitorProbesWithinItsGraceWhenNobodyAsks() throws Exception {
+        List<String> hosts = direct();
+        ClusterState last;
+        try (ClusterMonitor predecessor = monitor(hosts)) {
+            last = predecessor.awaitFirstProbe(Duration.ofSeconds(30));
+        }
+        java.util.concurrent.atomic.AtomicInteger logins = new java.util.concurrent.atomic.AtomicInteger();
+        try (ClusterMonitor m = new ClusterMonitor("seeded-unasked", hosts.size(), i -> {
+            logins.incrementAndGet();
+            return DriverManager.getConnection("jdbc:postgresql://" + hosts.get(i) + "/" + cluster.database(),
+                    cluster.credentials());
+        }, Duration.ofSeconds(60), new ClusterStats(), last)) {
+            assertThat(m.state().cycle()).as("the seed").isEqualTo(1);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(m::probed);
+            assertThat(logins.get()).isEqualTo(hosts.size());
+            assertThat(m.state().takenAtNanos()).isGreaterThan(last.takenAtNanos());
+        }
+    }
 }

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -52,6 +53,47 @@ public final class PgReplUrl {
      *                      the problem and never quotes a password
      */
     public static PgReplUrl parse(String url, Properties info) throws SQLException {
+        // An application that opens a connection per operation (DriverManager in a command-line
+        // tool, a serverless function) parses the same URL and properties every time, on a path
+        // the JIT never warms: the parsed URL is immutable, so the last one is reused when both match.
+        Map<String, String> given = given(info);
+        Parsed memo = last;
+        if (memo != null && memo.url.equals(url) && memo.info.equals(given)) {
+            return memo.result;
+        }
+        PgReplUrl result = parseFresh(url, info);
+        last = new Parsed(url, given, result);
+        return result;
+    }
+
+    /** The last URL parsed; no {@code toString}, since it holds the properties (the password). */
+    private static final class Parsed {
+        final String url;
+        final Map<String, String> info;
+        final PgReplUrl result;
+
+        Parsed(String url, Map<String, String> info, PgReplUrl result) {
+            this.url = url;
+            this.info = info;
+            this.result = result;
+        }
+    }
+
+    private static volatile Parsed last;
+
+    /** The caller's properties as {@link #build} reads them (string values, defaults included). */
+    private static Map<String, String> given(Properties info) {
+        if (info == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new HashMap<>();
+        for (String key : info.stringPropertyNames()) {
+            out.put(key, info.getProperty(key));
+        }
+        return out;
+    }
+
+    private static PgReplUrl parseFresh(String url, Properties info) throws SQLException {
         if (!acceptsURL(url)) {
             throw ConfigErrors.structure("it must start with " + PREFIX);
         }

@@ -115,4 +115,23 @@ class PgReplUrlTest {
         assertThat(PgReplUrl.parse("jdbc:pgrepl://a,b/db?transactionPooling=TRUE", null).config().transactionPooling())
                 .isTrue();
     }
+
+    @Test
+    void theSameUrlAndPropertiesAreParsedOnceAndAChangeIsSeen() throws SQLException {
+        String url = "jdbc:pgrepl://p:5432,r:5433/db?readFallback=fail";
+        Properties props = new Properties();
+        props.setProperty("user", "app");
+        props.setProperty("password", "first");
+        PgReplUrl first = PgReplUrl.parse(url, props);
+        assertThat(PgReplUrl.parse(url, props)).isSameAs(first);
+
+        props.setProperty("password", "rotated");
+        PgReplUrl second = PgReplUrl.parse(url, props);
+        assertThat(second).isNotSameAs(first);
+        assertThat(second.pgjdbcProperties().getProperty("password")).isEqualTo("rotated");
+        assertThat(first.pgjdbcProperties().getProperty("password")).isEqualTo("first");
+        assertThat(PgReplUrl.parse(url + "&readConsistency=session", props).config().readConsistency())
+                .isEqualTo(ReadConsistency.SESSION);
+        assertThat(PgReplUrl.parse(url, null).pgjdbcProperties().getProperty("password")).isNull();
+    }
 }

@@ -27,7 +27,8 @@ final class Delegates {
     RouteContext route;
     private RouteContext otherRoute;
     private Statement other;
-    private final StatementCall[] settings = new StatementCall[SETTINGS];
+    /** Recorded settings by slot; null until the first (most statements have none). */
+    private StatementCall[] settings;
     private List<StatementCall> batch;
     int queryTimeoutSeconds;
     volatile boolean closed;
@@ -58,9 +59,11 @@ final class Delegates {
         other = current;
         otherRoute = route;
         route = next;
-        for (StatementCall c : settings) {
-            if (c != null) {
-                c.apply(s);
+        if (settings != null) {
+            for (StatementCall c : settings) {
+                if (c != null) {
+                    c.apply(s);
+                }
             }
         }
         s.clearBatch();
@@ -76,6 +79,9 @@ final class Delegates {
     }
 
     void recordSetting(int slot, StatementCall call) {
+        if (settings == null) {
+            settings = new StatementCall[SETTINGS];
+        }
         settings[slot] = call;
     }
 

@@ -23,12 +23,19 @@ public record ClusterState(List<HostState> hosts, int writable, boolean ambiguou
     }
 
     /**
-     * This state as the first of a new monitor: the roles, positions and the time they were seen
-     * stay; the cycle count restarts at 1, so the successor's cycles (and waits for a fresh one)
-     * count from here.
+     * This state as the first of a new monitor: the roles and the time they were seen stay; the
+     * cycle count restarts at 1, so the successor's cycles (and waits for a fresh one) count from
+     * here. The replicas' replay positions do not stay: a replica rebuilt or rewound while nothing
+     * watched may be behind them, and a read-your-writes check would take an old position for a
+     * replica's own; on a seed that check asks the replica (one round trip).
      */
     ClusterState asSeed() {
-        return new ClusterState(hosts, writable, ambiguousPrimary, primaryLsn, systemIdentifier, timeline, takenAtNanos, 1);
+        List<HostState> seeded = new java.util.ArrayList<>(hosts.size());
+        for (HostState h : hosts) {
+            seeded.add(new HostState(h.role(), h.lagBytes(), h.lagMillis(), Lsn.NONE, h.streaming(), h.timeline(), h.problem()));
+        }
+        return new ClusterState(List.copyOf(seeded), writable, ambiguousPrimary, primaryLsn, systemIdentifier, timeline,
+                takenAtNanos, 1);
     }
 
     /** The state of host {@code i}. */

@@ -61,7 +61,7 @@ public final class PgReplUrl {
         if (memo != null && memo.url.equals(url) && memo.info.equals(given)) {
             return memo.result;
         }
-        PgReplUrl result = parseFresh(url, info);
+        PgReplUrl result = parseFresh(url, given); // from the same read as the memo's key
         last = new Parsed(url, given, result);
         return result;
     }
@@ -93,7 +93,7 @@ public final class PgReplUrl {
         return out;
     }
 
-    private static PgReplUrl parseFresh(String url, Properties info) throws SQLException {
+    private static PgReplUrl parseFresh(String url, Map<String, String> info) throws SQLException {
         if (!acceptsURL(url)) {
             throw ConfigErrors.structure("it must start with " + PREFIX);
         }
@@ -146,13 +146,11 @@ public final class PgReplUrl {
     }
 
     private static PgReplUrl build(List<HostSpec> hosts, String database, Map<String, String> urlParams,
-                                   Properties info) throws SQLException {
+                                   Map<String, String> info) throws SQLException {
         Properties pgjdbc = new Properties();
         Map<PgReplProperty, String> driver = new EnumMap<>(PgReplProperty.class);
-        if (info != null) {
-            for (String key : info.stringPropertyNames()) {
-                route(key, info.getProperty(key), pgjdbc, driver);
-            }
+        for (Map.Entry<String, String> e : info.entrySet()) {
+            route(e.getKey(), e.getValue(), pgjdbc, driver);
         }
         for (Map.Entry<String, String> e : urlParams.entrySet()) {
             route(e.getKey(), e.getValue(), pgjdbc, driver);

@@ -212,8 +212,9 @@ final class Cluster {
         return !NO_LOGIN_OPTIONS.contains(name);
     }
 
-    void loginOptionsRefused() {
-        NO_LOGIN_OPTIONS.add(name);
+    /** @return true the first time (for one log line) */
+    boolean loginOptionsRefused() {
+        return NO_LOGIN_OPTIONS.add(name);
     }
 
     /** The host's position in this cluster's list, or -1. */

@@ -337,13 +337,16 @@ public final class LogicalConnection extends SessionSettings implements PgReplCo
     public void requireCausalToken(String token) throws SQLException {
         checkOpen();
         CausalToken t = CausalToken.parse(token);
-        ClusterState s = router.state();
+        // The token's timeline is judged against the cluster's now, not a predecessor's seed: a
+        // failover in the quiet spell makes an old-timeline token one the primary alone serves.
+        ClusterState s = router.probedState();
         if (s.systemIdentifier() != 0 && t.systemIdentifier() != s.systemIdentifier()) {
             throw new SQLException("pgrepl: causal token from another cluster (system identifier "
                     + Long.toUnsignedString(t.systemIdentifier()) + ", this cluster's is "
                     + Long.toUnsignedString(s.systemIdentifier()) + ")", CausalToken.INVALID);
         }
-        requireToken(t, s.timeline());
+        // Not probed within the bound: the timeline now is not known, so the primary serves it.
+        requireToken(t, router.monitor.probed() ? s.timeline() : Integer.MAX_VALUE);
     }
 
     @Override

@@ -55,7 +55,8 @@ final class Router {
         this.cluster = cluster;
         this.monitor = monitor;
         this.props = url.pgjdbcProperties();
-        this.replicaProps = config.transactionPooling() ? null : readOnlyAtLogin(props);
+        this.replicaProps = config.transactionPooling() || endsInEscape(props.getProperty("options")) ? null
+                : readOnlyAtLogin(props);
         this.maxLagMillis = config.maxReplicaLag() == null ? null : config.maxReplicaLag().toMillis();
         this.lagUnbounded = maxLagMillis == null && config.maxReplicaLagBytes() == null;
     }
@@ -101,6 +102,11 @@ final class Router {
         // No roles known yet, or only a predecessor's seed while a lag bound needs lags measured
         // now: wait for the new monitor's first probe (it starts at once), not for an interval.
         return monitor.awaitFirstProbe(bounded(firstStateWait()));
+    }
+
+    /** The monitor's own state (not a seed), waiting for its first probe within the usual bound. */
+    ClusterState probedState() {
+        return monitor.probed() ? monitor.state() : monitor.awaitFirstProbe(bounded(firstStateWait()));
     }
 
     /**
@@ -287,6 +293,14 @@ final class Router {
         return "on".equals(c.unwrap(PGConnection.class).getParameterStatus("default_transaction_read_only"));
     }
 
+    /**
+     * True when the user's {@code options} end in a backslash: the server would read it as
+     * escaping the space before pgrepl's option, and both would be lost (the statement is used).
+     */
+    private static boolean endsInEscape(String options) {
+        return options != null && options.endsWith("\\");
+    }
+
     /** {@code props} plus {@code -c default_transaction_read_only=on} after any {@code options} of the user's. */
     private static Properties readOnlyAtLogin(Properties props) {
         Properties p = (Properties) props.clone();
@@ -342,8 +356,10 @@ final class Router {
                 // A proxy in front of the server refused the option (PgBouncer 1.18 does unless its
                 // ignore_startup_parameters lists it): the host is fine; log in without it and set
                 // read-only by statement.
-                cluster.loginOptionsRefused();
-                LOG.log(Level.DEBUG, () -> "host " + host + " refuses the options startup parameter: " + e.getMessage());
+                if (cluster.loginOptionsRefused()) {
+                    LOG.log(Level.INFO, "host " + host + " refuses the options startup parameter (" + e.getSQLState()
+                            + "): replica sessions of " + cluster.name + " are made read-only by a statement instead");
+                }
                 c = pgjdbc.connect(url.pgjdbcUrl(host), loginProperties(false));
             }
             cluster.health(idx).markUp();
@@ -358,9 +374,16 @@ final class Router {
         }
     }
 
-    /** PgBouncer's answer to a startup parameter it does not pass on: 08P01 naming it. */
+    /**
+     * A login refused over the parameter itself: PgBouncer answers 08P01 naming {@code options};
+     * another proxy may use another code, so any refusal naming it counts, but not a wrong
+     * password (28) or a host that cannot be reached (no server message at all).
+     */
     private static boolean refusesLoginOptions(SQLException e) {
-        return "08P01".equals(e.getSQLState()) && e.getMessage() != null && e.getMessage().contains("options");
+        String m = e.getMessage();
+        String state = e.getSQLState();
+        return m != null && (m.contains("options") || m.contains("default_transaction_read_only"))
+                && (state == null || !state.startsWith("28"));
     }
 
     /** The connection is gone: a connection exception (08), or the server shutting down or starting (57P0x). */

@@ -27,8 +27,21 @@ final class Delegates {
     RouteContext route;
     private RouteContext otherRoute;
     private Statement other;
-    /** Recorded settings by slot; null until the first (most statements have none). */
-    private StatementCall[] settings;
+    /**
+     * Recorded settings by slot; null until the first (most statements have none). Made with a
+     * compare-and-set: two threads setting a new statement's first two settings keep both.
+     */
+    private volatile StatementCall[] settings;
+    private static final java.lang.invoke.VarHandle SETTINGS_ARRAY;
+
+    static {
+        try {
+            SETTINGS_ARRAY = java.lang.invoke.MethodHandles.lookup().findVarHandle(Delegates.class, "settings",
+                    StatementCall[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private List<StatementCall> batch;
     int queryTimeoutSeconds;
     volatile boolean closed;
@@ -59,8 +72,9 @@ final class Delegates {
         other = current;
         otherRoute = route;
         route = next;
-        if (settings != null) {
-            for (StatementCall c : settings) {
+        StatementCall[] recorded = settings;
+        if (recorded != null) {
+            for (StatementCall c : recorded) {
                 if (c != null) {
                     c.apply(s);
                 }
@@ -79,10 +93,12 @@ final class Delegates {
     }
 
     void recordSetting(int slot, StatementCall call) {
-        if (settings == null) {
-            settings = new StatementCall[SETTINGS];
+        StatementCall[] s = settings;
+        if (s == null) {
+            SETTINGS_ARRAY.compareAndSet(this, null, new StatementCall[SETTINGS]);
+            s = settings;
         }
-        settings[slot] = call;
+        s[slot] = call;
     }
 
     void recordBatch(StatementCall call) {

@@ -69,4 +69,20 @@ class ReplicaSessionReadOnlyAtLoginIT {
             assertThat(show(c, "default_transaction_read_only")).as("the primary gets the options as given").isEqualTo("off");
         }
     }
+
+    @Test
+    void optionsEndingInABackslashStillGiveAReadOnlyReplicaSession() throws SQLException {
+        // The server would read the backslash as escaping the space before pgrepl's own option:
+        // pgrepl then leaves the option out and sets the session read-only by statement.
+        Properties props = cluster.credentials();
+        props.setProperty("options", "-c search_path=pg_catalog\\");
+        try (Connection c = DriverManager.getConnection(cluster.pgreplUrl(), props)) {
+            c.setReadOnly(true);
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+                rs.next();
+                assertThat(rs.getBoolean(1)).as("served by a replica").isTrue();
+            }
+            assertThat(show(c, "default_transaction_read_only")).isEqualTo("on");
+        }
+    }
 }

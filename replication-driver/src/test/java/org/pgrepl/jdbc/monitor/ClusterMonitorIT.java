@@ -153,10 +153,7 @@ class ClusterMonitorIT {
     @Test
     void aSeededMonitorServesItsPredecessorsRolesUntilItsFirstProbe() throws Exception {
         List<String> hosts = direct();
-        ClusterState last;
-        try (ClusterMonitor predecessor = monitor(hosts)) {
-            last = predecessor.awaitFirstProbe(Duration.ofSeconds(30));
-        }
+        ClusterState last = lastStateOfAPredecessor(hosts);
         java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
         try (ClusterMonitor m = new ClusterMonitor("seeded", hosts.size(), i -> {
             try {
@@ -190,10 +187,7 @@ class ClusterMonitorIT {
     @Test
     void aSeededMonitorProbesWithinItsGraceWhenNobodyAsks() throws Exception {
         List<String> hosts = direct();
-        ClusterState last;
-        try (ClusterMonitor predecessor = monitor(hosts)) {
-            last = predecessor.awaitFirstProbe(Duration.ofSeconds(30));
-        }
+        ClusterState last = lastStateOfAPredecessor(hosts);
         java.util.concurrent.atomic.AtomicInteger logins = new java.util.concurrent.atomic.AtomicInteger();
         try (ClusterMonitor m = new ClusterMonitor("seeded-unasked", hosts.size(), i -> {
             logins.incrementAndGet();
@@ -204,6 +198,13 @@ class ClusterMonitorIT {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(m::probed);
             assertThat(logins.get()).isEqualTo(hosts.size());
             assertThat(m.state().takenAtNanos()).isGreaterThan(last.takenAtNanos());
+        }
+    }
+
+    /** The state a monitor of {@code hosts} leaves behind after its first probe: a seed. */
+    private ClusterState lastStateOfAPredecessor(List<String> hosts) {
+        try (ClusterMonitor predecessor = monitor(hosts)) {
+            return predecessor.awaitFirstProbe(Duration.ofSeconds(30));
         }
     }
 }

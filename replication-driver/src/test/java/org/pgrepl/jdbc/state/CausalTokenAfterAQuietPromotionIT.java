@@ -2,17 +2,11 @@ package org.pgrepl.jdbc.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.Arrays;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,16 +46,6 @@ class CausalTokenAfterAQuietPromotionIT {
         cluster.close();
     }
 
-    private static boolean monitored() throws Exception {
-        MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
-        for (ObjectName n : mbs.queryNames(new ObjectName("org.pgrepl:type=Cluster,*"), null)) {
-            if (Arrays.asList((String[]) mbs.getAttribute(n, "Hosts")).contains(oldPrimary.hostAndPort())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Test
     void anOldTimelinesTokenAfterAQuietPromotionIsServedByThePrimary() throws Exception {
         // The follower is listed before the promoted host, so a read routed on the seed would
@@ -73,7 +57,7 @@ class CausalTokenAfterAQuietPromotionIT {
             s.executeUpdate("INSERT INTO token_rows VALUES ('before')");
             token = c.unwrap(PgReplConnection.class).causalToken();
         }
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !monitored());
+        QuietSpell.awaitMonitorStopped(oldPrimary);
         cluster.awaitReplication();
         cluster.promote(promoted); // the old primary keeps running, and the follower keeps following it
 

@@ -2,17 +2,11 @@ package org.pgrepl.jdbc.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.Arrays;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,17 +51,6 @@ class WriteAfterAQuietPromotionIT {
         }
     }
 
-    /** True while a pgrepl monitor of this cluster runs (its JMX bean is registered while it does). */
-    private static boolean monitored() throws Exception {
-        MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
-        for (ObjectName n : mbs.queryNames(new ObjectName("org.pgrepl:type=Cluster,*"), null)) {
-            if (Arrays.asList((String[]) mbs.getAttribute(n, "Hosts")).contains(oldPrimary.hostAndPort())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Test
     void aWriteAfterAQuietSpellGoesToTheHostPromotedDuringIt() throws Exception {
         String url = cluster.pgreplUrl() + "?monitorInterval=100ms";
@@ -75,7 +58,7 @@ class WriteAfterAQuietPromotionIT {
             s.executeUpdate("INSERT INTO quiet_rows VALUES ('before')"); // the monitor has seen the old primary
         }
         // Every connection closed: the monitor stops two intervals later and leaves its state as a seed.
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !monitored());
+        QuietSpell.awaitMonitorStopped(oldPrimary);
 
         cluster.awaitReplication();
         cluster.promote(replica); // the old primary is left running: it still accepts writes

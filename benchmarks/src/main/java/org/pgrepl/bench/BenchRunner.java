@@ -73,8 +73,12 @@ public final class BenchRunner {
                 }
             }
         }
+        // The order rotates from round to round: in a fixed order each system would always follow
+        // the same neighbour (and its dead tuples, WAL and cache state), a bias of its own.
+        List<SystemResult> order = new ArrayList<>(results.values());
         for (int round = 1; round <= options.rounds; round++) {
-            for (SystemResult r : results.values()) {
+            for (int k = 0; k < order.size(); k++) {
+                SystemResult r = order.get((round - 1 + k) % order.size());
                 if (r.active()) {
                     runOne(w, r, options.plan(), "round " + round + "/" + options.rounds);
                 }

@@ -158,13 +158,7 @@ public final class ClusterMonitor implements AutoCloseable {
         startProbing();
         wake.lock();
         try {
-            while (!probed && !closed) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                cycled.awaitNanos(left);
-            }
+            awaitLocked(() -> probed, deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -189,13 +183,7 @@ public final class ClusterMonitor implements AutoCloseable {
         wake.lock();
         try {
             cycled.signalAll();
-            while (state.cycle() < target && !closed) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                cycled.awaitNanos(left);
-            }
+            awaitLocked(() -> state.cycle() >= target, deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -231,19 +219,24 @@ public final class ClusterMonitor implements AutoCloseable {
         }
     }
 
+    /** Waits on {@link #cycled} (with {@link #wake} held) until {@code done}, close, or the deadline. */
+    private void awaitLocked(java.util.function.BooleanSupplier done, long deadline) throws InterruptedException {
+        while (!done.getAsBoolean() && !closed) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            cycled.awaitNanos(left);
+        }
+    }
+
     /** A seeded monitor's wait for {@link #startProbing()} or the grace period; false when interrupted. */
     private boolean awaitStart() {
         long grace = Math.min(TimeUnit.MILLISECONDS.toNanos(FIRST_CYCLE_GRACE_MILLIS), interval.toNanos() / 4);
         long deadline = System.nanoTime() + grace;
         wake.lock();
         try {
-            while (!startNow && !closed) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                cycled.awaitNanos(left);
-            }
+            awaitLocked(() -> startNow, deadline);
             startNow = true;
             return true;
         } catch (InterruptedException e) {

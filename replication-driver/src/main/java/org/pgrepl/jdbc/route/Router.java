@@ -34,10 +34,10 @@ final class Router {
     /**
      * {@link #props} with the session made read-only at login ({@code options}), for replica
      * sessions: the server applies it before the session's first statement, so it costs no round
-     * trip, and {@code RESET ALL} or {@code DISCARD ALL} return to it. Null behind a transaction
-     * pooler, where a session setting would reach other clients.
+     * trip, and {@code RESET ALL} or {@code DISCARD ALL} return to it. Made with the first replica
+     * session (a connection that only writes never needs it); see {@link #replicaLoginProperties}.
      */
-    private final Properties replicaProps;
+    private Properties replicaProps;
     /**
      * One pgjdbc driver for every connection: each instance loads its default properties by
      * scanning the class path for driverconfig.properties on first connect, which a connection
@@ -55,8 +55,6 @@ final class Router {
         this.cluster = cluster;
         this.monitor = monitor;
         this.props = url.pgjdbcProperties();
-        this.replicaProps = config.transactionPooling() || endsInEscape(props.getProperty("options")) ? null
-                : readOnlyAtLogin(props);
         this.maxLagMillis = config.maxReplicaLag() == null ? null : config.maxReplicaLag().toMillis();
         this.lagUnbounded = maxLagMillis == null && config.maxReplicaLagBytes() == null;
     }
@@ -117,10 +115,7 @@ final class Router {
      * that does not come within the bound.
      */
     private ClusterState writeState() throws SQLException {
-        if (monitor.probed()) {
-            return monitor.state();
-        }
-        ClusterState s = monitor.awaitFirstProbe(bounded(firstStateWait()));
+        ClusterState s = probedState();
         if (!monitor.probed()) {
             boolean callers = earliestDeadline() != 0 && earliestDeadline() - System.nanoTime() <= 0;
             throw new SQLException("pgrepl: the cluster monitor's first check of the hosts did not finish"
@@ -301,6 +296,21 @@ final class Router {
         return options != null && options.endsWith("\\");
     }
 
+    /**
+     * The login properties of a replica session read-only from its login, or null where the
+     * option is not offered: behind a transaction pooler (a session setting would reach other
+     * clients), with the user's options ending in an escape, or where a host refused it.
+     */
+    private Properties replicaLoginProperties() {
+        if (config.transactionPooling() || endsInEscape(props.getProperty("options")) || !cluster.takesLoginOptions()) {
+            return null;
+        }
+        if (replicaProps == null) {
+            replicaProps = readOnlyAtLogin(props);
+        }
+        return replicaProps;
+    }
+
     /** {@code props} plus {@code -c default_transaction_read_only=on} after any {@code options} of the user's. */
     private static Properties readOnlyAtLogin(Properties props) {
         Properties p = (Properties) props.clone();
@@ -319,8 +329,7 @@ final class Router {
     }
 
     /** The login properties; under a caller's deadline, pgjdbc's loginTimeout ends the login by it. */
-    private Properties loginProperties(boolean replica) throws SQLException {
-        Properties props = replica && replicaProps != null ? replicaProps : this.props;
+    private Properties loginProperties(Properties props) throws SQLException {
         if (deadlineNanos == 0) {
             return props;
         }
@@ -344,13 +353,13 @@ final class Router {
      */
     private Connection connect(int idx, boolean replica) throws SQLException {
         HostSpec host = cluster.hosts.get(idx);
-        boolean withOptions = replica && replicaProps != null && cluster.takesLoginOptions();
+        Properties withOption = replica ? replicaLoginProperties() : null;
         try {
             Connection c;
             try {
-                c = pgjdbc.connect(url.pgjdbcUrl(host), loginProperties(withOptions));
+                c = pgjdbc.connect(url.pgjdbcUrl(host), loginProperties(withOption != null ? withOption : props));
             } catch (SQLException e) {
-                if (!withOptions || !refusesLoginOptions(e)) {
+                if (withOption == null || !refusesLoginOptions(e)) {
                     throw e;
                 }
                 // A proxy in front of the server refused the option (PgBouncer 1.18 does unless its
@@ -360,7 +369,7 @@ final class Router {
                     LOG.log(Level.INFO, "host " + host + " refuses the options startup parameter (" + e.getSQLState()
                             + "): replica sessions of " + cluster.name + " are made read-only by a statement instead");
                 }
-                c = pgjdbc.connect(url.pgjdbcUrl(host), loginProperties(false));
+                c = pgjdbc.connect(url.pgjdbcUrl(host), loginProperties(props));
             }
             cluster.health(idx).markUp();
             return c;

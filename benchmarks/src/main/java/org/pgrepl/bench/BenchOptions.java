@@ -22,6 +22,7 @@ public final class BenchOptions {
               --round-seconds S    timed phase of each system in each round (default 1.5)
               --warmup-seconds S   unrecorded warm-up round before the first (default 2)
               --in-round-warmup-ms M  warm-up of each system before its timed phase (default 300)
+              --slice-ms M         the timed phases run in slices of M ms, systems taking turns (default 40)
               --smoke              a few hundred operations per system, one round, routing checks included
               --smoke-ops N        operations per system in smoke mode (default 300)
               --workloads W1,W7    run only these workloads (default all: W1-W7)
@@ -43,6 +44,7 @@ public final class BenchOptions {
     double roundSeconds = 1.5;
     double warmupSeconds = 2;
     long inRoundWarmupMillis = 300;
+    long sliceMillis = 40;
     boolean smoke;
     int smokeOps = 300;
     Set<String> workloads = new LinkedHashSet<>();
@@ -72,6 +74,7 @@ public final class BenchOptions {
                 case "--round-seconds" -> o.roundSeconds = Double.parseDouble(value(args, ++i, a));
                 case "--warmup-seconds" -> o.warmupSeconds = Double.parseDouble(value(args, ++i, a));
                 case "--in-round-warmup-ms" -> o.inRoundWarmupMillis = Long.parseLong(value(args, ++i, a));
+                case "--slice-ms" -> o.sliceMillis = positive(a, value(args, ++i, a));
                 case "--smoke-ops" -> o.smokeOps = positive(a, value(args, ++i, a));
                 case "--replicas" -> o.replicas = positive(a, value(args, ++i, a));
                 case "--rows" -> o.rows = positive(a, value(args, ++i, a));
@@ -140,14 +143,14 @@ public final class BenchOptions {
     }
 
     /** The round plan of a measured round. */
-    RoundRunner.Plan plan() {
-        return smoke ? new RoundRunner.Plan(0, 0, 20, smokeOps)
-                : new RoundRunner.Plan(inRoundWarmupMillis * 1_000_000L, (long) (roundSeconds * 1e9), 0, 0);
+    Rounds.Plan plan() {
+        return smoke ? new Rounds.Plan(0, 0, 20, smokeOps)
+                : new Rounds.Plan(inRoundWarmupMillis * 1_000_000L, (long) (roundSeconds * 1e9), 0, 0);
     }
 
     /** The plan of the unrecorded warm-up round, or null in smoke mode. */
-    RoundRunner.Plan warmupPlan() {
-        return smoke || warmupSeconds <= 0 ? null : new RoundRunner.Plan(0, (long) (warmupSeconds * 1e9), 0, 0);
+    Rounds.Plan warmupPlan() {
+        return smoke || warmupSeconds <= 0 ? null : new Rounds.Plan(0, (long) (warmupSeconds * 1e9), 0, 0);
     }
 
     /** The command line that reproduces these options, for the report. */
@@ -159,6 +162,6 @@ public final class BenchOptions {
             return "--smoke --smoke-ops " + smokeOps + cold + heap;
         }
         return "--rounds " + rounds + " --round-seconds " + roundSeconds + " --warmup-seconds " + warmupSeconds
-                + " --in-round-warmup-ms " + inRoundWarmupMillis + cold + heap;
+                + " --in-round-warmup-ms " + inRoundWarmupMillis + " --slice-ms " + sliceMillis + cold + heap;
     }
 }

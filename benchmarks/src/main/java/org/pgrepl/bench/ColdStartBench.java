@@ -131,7 +131,7 @@ public final class ColdStartBench {
             f.fail(SystemResult.Status.MISROUTED, "misrouted: " + target.redact(e.getMessage()));
             log.printf("%s %s: %s%n", ID, s, f.note());
         } catch (Exception | LinkageError e) {
-            f.fail(SystemResult.Status.ERROR, target.redact(RoundRunner.describe(e)));
+            f.fail(SystemResult.Status.ERROR, target.redact(Rounds.describe(e)));
             log.printf("%s %s: error: %s%n", ID, s, f.note());
         } finally {
             if (c != null) {
@@ -169,7 +169,7 @@ public final class ColdStartBench {
                 times[i] = System.nanoTime() - t;
             }
         } catch (Exception e) {
-            log.printf(Locale.ROOT, "%s: probe round trip not measured: %s%n", ID, target.redact(RoundRunner.describe(e)));
+            log.printf(Locale.ROOT, "%s: probe round trip not measured: %s%n", ID, target.redact(Rounds.describe(e)));
             return Double.NaN;
         }
         Arrays.sort(times);

@@ -58,21 +58,21 @@ public final class HeapCheck {
     /** Runs A, then B (as far as {@code selected} allows). */
     public HeapCheckResult run(java.util.Set<SystemId> selected) throws InterruptedException {
         List<Series> out = new ArrayList<>();
-        RoundRunner rounds = new RoundRunner(CAPACITY);
+        SampleBuffers buffers = new SampleBuffers(CAPACITY);
         int periods = Math.max(1, (int) Math.round(seconds / periodSeconds));
         for (SystemId s : SYSTEMS) {
             if (selected.contains(s)) {
-                out.add(run(s, rounds, periods));
+                out.add(run(s, buffers, periods));
             }
         }
         return new HeapCheckResult(out, periodSeconds);
     }
 
-    private Series run(SystemId s, RoundRunner rounds, int periods) throws InterruptedException {
+    private Series run(SystemId s, SampleBuffers buffers, int periods) throws InterruptedException {
         PooledWorkload w4 = new PooledWorkload();
         Worker[] workers = new Worker[w4.threads()];
         List<Period> out = new ArrayList<>();
-        long before = RoundRunner.usedHeapAfterGc();
+        long before = Rounds.usedHeapAfterGc();
         RoutingProbe probe = new RoutingProbe(target);
         Subject subject = null;
         try {
@@ -83,14 +83,17 @@ public final class HeapCheck {
             for (Worker worker : workers) {
                 worker.checkRouting(probe);
             }
-            RoundRunner.Plan plan = new RoundRunner.Plan(0, (long) (periodSeconds * 1e9), 0, 0);
             for (int p = 1; p <= periods; p++) {
-                RoundStats stats = rounds.run(workers, plan, 0);
+                RoundStats stats;
+                try (Crew crew = new Crew("heap-" + s, workers, buffers, 0)) {
+                    crew.slice((long) (periodSeconds * 1e9), 0);
+                    stats = crew.stats();
+                }
                 if (stats.errors() > 0) {
                     return fail(s, before, stats.errors() + " failed operations, first: "
                             + target.redact(stats.firstError()));
                 }
-                long heap = RoundRunner.usedHeapAfterGc();
+                long heap = Rounds.usedHeapAfterGc();
                 out.add(new Period(stats.opsPerSecond(), heap));
                 log.printf(Locale.ROOT, "heap check %s period %d/%d: %,.0f ops/s, %.1f MB after GC%n", s, p, periods,
                         stats.opsPerSecond(), heap / 1048576.0);
@@ -102,7 +105,7 @@ public final class HeapCheck {
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception | LinkageError e) {
-            return fail(s, before, target.redact(RoundRunner.describe(e)));
+            return fail(s, before, target.redact(Rounds.describe(e)));
         } finally {
             for (Worker worker : workers) {
                 closeQuietly(worker);

@@ -48,7 +48,7 @@ public final class PooledWorkload implements Workload {
     @Override
     public Subject open(SystemId system, Target t) {
         List<HikariDataSource> pools = new ArrayList<>();
-        AutoCloseable[] metricsHolder = new AutoCloseable[1];
+        MeteredPgrepl[] metricsHolder = new MeteredPgrepl[1];
         try {
             Routes routes = switch (system) {
                 case A -> new Routes(add(pools, plainPool("A-replica", t, t.replica(0))),
@@ -73,6 +73,13 @@ public final class PooledWorkload implements Workload {
                 @Override
                 public Worker worker(int index) {
                     return new Borrower(routes);
+                }
+
+                @Override
+                public void active(boolean on) {
+                    if (metricsHolder[0] != null) {
+                        metricsHolder[0].active(on);
+                    }
                 }
 
                 @Override

@@ -48,9 +48,9 @@ public final class Report {
     /** The whole report as Markdown. */
     public String markdown() {
         StringBuilder b = new StringBuilder(header).append('\n');
-        b.append("| workload | system | ops/s median [min–max] | ratio to A | p50 µs | p99 µs | CPU µs/op (vs A) "
-                + "| alloc B/op | heap MB after GC | routing checks |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        b.append("| workload | system | ops/s median [min–max] | ratio to A [min–max] | p50 µs | p99 µs "
+                + "| CPU µs/op (vs A) | machine CPU µs/op (vs A) | alloc B/op | heap MB held | routing checks |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (BenchRunner.WorkloadResult wr : results) {
             SystemResult base = wr.systems().get(SystemId.A);
             boolean first = true;
@@ -61,20 +61,25 @@ public final class Report {
                         .append(wr.workload().label(r.system())).append(" | ");
                 if (r.status() != SystemResult.Status.MEASURED || r.rounds().isEmpty()) {
                     b.append(r.note() == null ? "not run" : r.note().replace('|', '/'))
-                            .append(" | – | – | – | – | – | – | ").append(checks(r)).append(" |\n");
+                            .append(" | – | – | – | – | – | – | – | ").append(checks(r)).append(" |\n");
                     continue;
                 }
                 double cpu = r.median(RoundStats::cpuMicrosPerOp);
                 double baseCpu = base == null || base.rounds().isEmpty() ? Double.NaN
                         : base.median(RoundStats::cpuMicrosPerOp);
+                double machine = r.median(RoundStats::machineCpuMicrosPerOp);
+                double baseMachine = base == null || base.rounds().isEmpty() ? Double.NaN
+                        : base.median(RoundStats::machineCpuMicrosPerOp);
                 b.append(f("%,.0f [%,.0f–%,.0f]", r.median(RoundStats::opsPerSecond),
                                 Stats.min(r.values(RoundStats::opsPerSecond)), Stats.max(r.values(RoundStats::opsPerSecond))))
                         .append(" | ").append(ratio(r, base))
                         .append(" | ").append(f("%,.0f", r.median(RoundStats::p50Nanos) / 1e3))
                         .append(" | ").append(f("%,.0f", r.median(RoundStats::p99Nanos) / 1e3))
                         .append(" | ").append(f("%.1f", cpu)).append(Double.isNaN(baseCpu) ? "" : f(" (%.2f)", cpu / baseCpu))
+                        .append(" | ").append(Double.isNaN(machine) ? "–" : f("%.1f", machine))
+                        .append(Double.isNaN(machine) || Double.isNaN(baseMachine) ? "" : f(" (%.2f)", machine / baseMachine))
                         .append(" | ").append(f("%,.0f", r.median(RoundStats::allocPerOp)))
-                        .append(" | ").append(f("%.0f", Stats.max(r.values(s -> s.heapAfterGc() / 1048576.0))))
+                        .append(" | ").append(heldMegabytes(r))
                         .append(" | ").append(checks(r)).append(" |\n");
             }
         }
@@ -93,8 +98,15 @@ public final class Report {
         if (r.system() == SystemId.A) {
             return "1.00";
         }
-        double x = r.ratioTo(base);
-        return Double.isNaN(x) ? "–" : f("%.2f", x);
+        List<Double> ratios = r.ratiosTo(base);
+        return ratios.isEmpty() ? "–"
+                : f("%.2f [%.2f–%.2f]", Stats.median(ratios), Stats.min(ratios), Stats.max(ratios));
+    }
+
+    /** The most heap a system held at a round's end (what closing it freed, after full GCs), MB. */
+    private static String heldMegabytes(SystemResult r) {
+        List<Double> held = r.values(s -> s.heapAfterGc() / 1048576.0).stream().filter(v -> v >= 0).toList();
+        return held.isEmpty() ? "–" : f("%.1f", Stats.max(held));
     }
 
     private static String checks(SystemResult r) {

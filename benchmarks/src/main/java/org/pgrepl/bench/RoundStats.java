@@ -11,13 +11,16 @@ package org.pgrepl.bench;
  * @param p99Nanos       99th percentile operation latency
  * @param cpuNanos       CPU time of the whole client process over the timed phase
  * @param allocBytes     bytes allocated by the worker threads over the timed phase
- * @param heapAfterGc    used heap right after a full GC at the end of the round, subject still open
+ * @param heapAfterGc    heap the system held at the end of the round: used heap after a full GC with
+ *                       it open, less the same after closing it; -1 when not measured
  * @param auxP50         median of each extra sample ({@link Workload#auxNames()})
  * @param auxP99         99th percentile of each extra sample
+ * @param machineCpuNanos busy CPU time of the whole machine (client and servers) over the timed
+ *                       phase, or -1 where unknown
  */
 public record RoundStats(long ops, long elapsedNanos, long errors, String firstError, double p50Nanos,
                          double p99Nanos, long cpuNanos, long allocBytes, long heapAfterGc,
-                         double[] auxP50, double[] auxP99) {
+                         double[] auxP50, double[] auxP99, long machineCpuNanos) {
 
     /** Operations per second. */
     public double opsPerSecond() {
@@ -29,6 +32,11 @@ public record RoundStats(long ops, long elapsedNanos, long errors, String firstE
         return ops == 0 ? Double.NaN : cpuNanos / 1e3 / ops;
     }
 
+    /** Machine CPU (client and servers) per operation, microseconds; NaN where unknown. */
+    public double machineCpuMicrosPerOp() {
+        return ops == 0 || machineCpuNanos < 0 ? Double.NaN : machineCpuNanos / 1e3 / ops;
+    }
+
     /** Bytes allocated by the workers per operation. */
     public double allocPerOp() {
         return ops == 0 || allocBytes < 0 ? Double.NaN : (double) allocBytes / ops;
@@ -37,6 +45,6 @@ public record RoundStats(long ops, long elapsedNanos, long errors, String firstE
     /** The same round with the heap measurement filled in. */
     public RoundStats withHeap(long heap) {
         return new RoundStats(ops, elapsedNanos, errors, firstError, p50Nanos, p99Nanos, cpuNanos, allocBytes,
-                heap, auxP50, auxP99);
+                heap, auxP50, auxP99, machineCpuNanos);
     }
 }

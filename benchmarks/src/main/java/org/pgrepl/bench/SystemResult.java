@@ -95,13 +95,19 @@ public final class SystemResult {
      * (rounds are interleaved, so each ratio compares neighbours in time); NaN without both.
      */
     public double ratioTo(SystemResult base) {
+        List<Double> ratios = ratiosTo(base);
+        return ratios.isEmpty() ? Double.NaN : Stats.median(ratios);
+    }
+
+    /** Every round's ops/s ratio to {@code base}'s in the same round; empty without both. */
+    public List<Double> ratiosTo(SystemResult base) {
         if (base == null || rounds.isEmpty() || base.rounds.size() != rounds.size()) {
-            return Double.NaN;
+            return List.of();
         }
         List<Double> ratios = new ArrayList<>();
         for (int i = 0; i < rounds.size(); i++) {
             ratios.add(rounds.get(i).opsPerSecond() / base.rounds.get(i).opsPerSecond());
         }
-        return Stats.median(ratios);
+        return ratios;
     }
 }

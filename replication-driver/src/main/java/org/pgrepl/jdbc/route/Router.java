@@ -272,12 +272,20 @@ final class Router {
      * flag begins each transaction READ ONLY there instead (autoCommit off).
      */
     private void readOnlySession(Connection c) throws SQLException {
-        c.setReadOnly(true);
-        if (config.transactionPooling() || readOnlyReported(c)) {
+        if (config.transactionPooling()) {
+            c.setReadOnly(true);
+            return;
+        }
+        if (readOnlyReported(c)) {
+            // Read-only from its login, and RESET ALL or DISCARD ALL return to that: a plain BEGIN
+            // is already READ ONLY here. pgjdbc's flag would make every transaction BEGIN READ ONLY,
+            // which costs the server a transaction-local setting and its undo at commit, every time.
             return;
         }
         // The login option did not take (a server before 14 does not report the setting, or a
-        // proxy dropped the option): set it with a round trip.
+        // proxy dropped the option): set it with a round trip. RESET ALL would undo this one, so
+        // pgjdbc's flag also begins each transaction READ ONLY.
+        c.setReadOnly(true);
         try (Statement s = c.createStatement()) {
             s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
         }

@@ -105,7 +105,7 @@ public final class DaoWorkload implements Workload {
         HikariDataSource reads;
         HikariDataSource writes;
         if (system == SystemId.A) {
-            reads = Systems.pool("W6-A-replica", t.pgjdbcUrl(t.replica(0)), Systems.PGJDBC_DRIVER, t, THREADS);
+            reads = Systems.replicasPool("W6-A-replicas", t, THREADS);
             writes = Systems.pool("W6-A-primary", t.pgjdbcUrl(t.primary()), Systems.PGJDBC_DRIVER, t, THREADS);
         } else {
             reads = Systems.pool("W6-" + system, t.pgreplUrl(null), Systems.PGREPL_DRIVER, t, THREADS);

@@ -14,7 +14,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * W4: the Spring/HikariCP pattern. Eight threads share HikariCP pools of 8; each operation is one
  * Spring transaction (one borrow), read-only with a point read 80% of the time, else read-write
- * with an update. A: two pools (primary, replica) and a transaction manager each, picked by hand.
+ * with an update. A: two pools (the primary; the replicas, its connections opened to each in
+ * turn) and a transaction manager each, picked by hand.
  * B, C, F: one pool of the routing driver, marked read-only by Spring. D: Spring's
  * {@link LazyConnectionDataSourceProxy} with a {@code readOnlyDataSource}, over the two pools of A.
  * E: B with pgrepl-micrometer's binder registered and its registry scraped every second.
@@ -51,7 +52,7 @@ public final class PooledWorkload implements Workload {
         MeteredPgrepl[] metricsHolder = new MeteredPgrepl[1];
         try {
             Routes routes = switch (system) {
-                case A -> new Routes(add(pools, plainPool("A-replica", t, t.replica(0))),
+                case A -> new Routes(add(pools, Systems.replicasPool("A-replicas", t, THREADS)),
                         add(pools, plainPool("A-primary", t, t.primary())));
                 case B -> Routes.one(add(pools, Systems.pool("B", t.pgreplUrl(null), Systems.PGREPL_DRIVER, t, THREADS)));
                 case E -> {
@@ -63,7 +64,7 @@ public final class PooledWorkload implements Workload {
                 case F -> Routes.one(add(pools, Systems.pool("F", t.awsSrwUrl(), Systems.AWS_DRIVER, t, THREADS)));
                 case D -> {
                     DataSource primary = add(pools, plainPool("D-primary", t, t.primary()));
-                    DataSource replica = add(pools, plainPool("D-replica", t, t.replica(0)));
+                    DataSource replica = add(pools, Systems.replicasPool("D-replicas", t, THREADS));
                     LazyConnectionDataSourceProxy lazy = new LazyConnectionDataSourceProxy(primary);
                     lazy.setReadOnlyDataSource(replica);
                     yield Routes.one(lazy);

@@ -68,11 +68,25 @@ public final class Systems {
      */
     public static HikariDataSource pool(String name, String url, String driver, Target t, int size) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName(name);
         config.setJdbcUrl(url);
         config.setDriverClassName(driver);
         config.setUsername(t.user());
         config.setPassword(t.password());
+        return filled(name, config, size);
+    }
+
+    /**
+     * A HikariCP pool of {@code size} pgjdbc connections to the replicas, each new one to the next
+     * replica in turn (hand routing's replica side: reads spread as pgrepl's are).
+     */
+    public static HikariDataSource replicasPool(String name, Target t, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(new ReplicasInTurn(t));
+        return filled(name, config, size);
+    }
+
+    private static HikariDataSource filled(String name, HikariConfig config, int size) {
+        config.setPoolName(name);
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(size);
         config.setConnectionTimeout(10_000);

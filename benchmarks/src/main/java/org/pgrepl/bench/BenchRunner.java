@@ -3,6 +3,7 @@ package org.pgrepl.bench;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,11 +106,19 @@ public final class BenchRunner {
                           String label, Random shuffle) throws InterruptedException {
         List<Entry> open = new ArrayList<>();
         try {
-            for (SystemResult r : systems) {
+            // B opens first: A then reads from the replica B's connection reads from (see Target.replicaFirst).
+            List<SystemResult> opening = new ArrayList<>(systems);
+            opening.sort(Comparator.comparing(r -> r.system() != SystemId.B));
+            int pairedPort = -1;
+            for (SystemResult r : opening) {
                 if (r.active()) {
                     Entry e = new Entry(r);
                     open.add(e);
-                    guard(w, e, label, () -> openEntry(w, e));
+                    Target t = r.system() == SystemId.A ? target.replicaFirst(pairedPort) : target;
+                    guard(w, e, label, () -> openEntry(w, e, t));
+                    if (r.system() == SystemId.B && r.active()) {
+                        pairedPort = r.probe().lastReplicaPort();
+                    }
                 }
             }
             for (Entry e : open) {
@@ -157,8 +166,8 @@ public final class BenchRunner {
         }
     }
 
-    private void openEntry(Workload w, Entry e) throws Exception {
-        e.subject = w.open(e.result.system(), target);
+    private void openEntry(Workload w, Entry e, Target t) throws Exception {
+        e.subject = w.open(e.result.system(), t);
         e.workers = new Worker[w.threads()];
         for (int i = 0; i < e.workers.length; i++) {
             e.workers[i] = e.subject.worker(i);

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * One system's worker threads for one round, run slice by slice while the other systems' crews
  * wait: the threads live for the round, so a slice costs two barrier crossings and no thread
- * start. Ops, latencies, client CPU, machine CPU and the workers' allocation are added up over
+ * start. Ops, latencies, the Java threads' CPU, machine CPU and the workers' allocation are added up over
  * the recorded slices only; while another crew runs, this one's threads are parked and its
  * connections idle.
  */
@@ -18,8 +18,6 @@ final class Crew implements AutoCloseable {
 
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    private static final com.sun.management.OperatingSystemMXBean OS =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private final Worker[] workers;
     private final SampleBuffers buffers;
@@ -83,19 +81,19 @@ final class Crew implements AutoCloseable {
         recording = record;
         opsPerThread = opsInAll > 0 ? Math.max(1, opsInAll / workers.length) : 0;
         long alloc0 = sum(THREADS.getThreadAllocatedBytes(ids));
+        java.util.Map<Long, Long> cpu0 = JavaThreadsCpu.snapshot();
         long machine0 = MachineCpu.nanos();
-        long cpu0 = OS.getProcessCpuTime();
         long t0 = System.nanoTime();
         deadline = t0 + nanos;
         await(go);
         await(ended);
         long t1 = System.nanoTime();
-        long cpu1 = OS.getProcessCpuTime();
         long machine1 = MachineCpu.nanos();
+        java.util.Map<Long, Long> cpu1 = JavaThreadsCpu.snapshot();
         long alloc1 = sum(THREADS.getThreadAllocatedBytes(ids));
         if (record) {
             elapsed += t1 - t0;
-            cpu += cpu1 - cpu0;
+            cpu += JavaThreadsCpu.between(cpu0, cpu1);
             machineCpu = machine0 < 0 || machine1 < 0 || machineCpu < 0 ? -1 : machineCpu + machine1 - machine0;
             alloc = alloc0 < 0 || alloc1 < 0 || alloc < 0 ? -1 : alloc + alloc1 - alloc0;
         }

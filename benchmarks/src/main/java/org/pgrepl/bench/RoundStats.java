@@ -9,7 +9,7 @@ package org.pgrepl.bench;
  * @param firstError     the first error's description, or null
  * @param p50Nanos       median operation latency
  * @param p99Nanos       99th percentile operation latency
- * @param cpuNanos       CPU time of the whole client process over the timed phase
+ * @param cpuNanos       CPU time of the client's Java threads over the timed phase (see {@link JavaThreadsCpu})
  * @param allocBytes     bytes allocated by the worker threads over the timed phase
  * @param heapAfterGc    heap the system held at the end of the round: used heap after a full GC with
  *                       it open, less the same after closing it; -1 when not measured

@@ -24,6 +24,7 @@ public final class RoutingProbe {
     private final Target target;
     private final AtomicInteger checks = new AtomicInteger();
     private final Set<Integer> replicaPortsSeen = new TreeSet<>();
+    private volatile int lastReplicaPort = -1;
 
     /** @param target the cluster whose ports {@link Target#discover()} recorded */
     public RoutingProbe(Target target) {
@@ -52,6 +53,12 @@ public final class RoutingProbe {
         synchronized (replicaPortsSeen) {
             replicaPortsSeen.add(o.port());
         }
+        lastReplicaPort = o.port();
+    }
+
+    /** The replica port the latest read check saw, or -1. */
+    public int lastReplicaPort() {
+        return lastReplicaPort;
     }
 
     /** Asserts that work on this connection runs on the primary. */

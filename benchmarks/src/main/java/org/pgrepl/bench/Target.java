@@ -61,6 +61,32 @@ public final class Target {
     }
 
     /**
+     * This target with its replicas rotated so that the one whose server port is {@code port}
+     * comes first, or this target when that is the first already or none is: hand routing then
+     * reads from the replica pgrepl's connection of the same round reads from, so a round's ratio
+     * compares one server with itself.
+     */
+    Target replicaFirst(int port) {
+        int first = replicaPorts.indexOf(port);
+        if (first <= 0) {
+            return this;
+        }
+        int n = replicas.size();
+        List<String> rotated = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            rotated.add(replicas.get((first + k) % n));
+        }
+        Target t = new Target(primary, rotated, database, credentials);
+        t.primaryPort = primaryPort;
+        for (int k = 0; k < n; k++) {
+            t.replicaPorts.add(replicaPorts.get((first + k) % n));
+        }
+        t.serverVersion = serverVersion;
+        t.awsParameters = awsParameters;
+        return t;
+    }
+
+    /**
      * Connects to every host directly and records its role and {@code inet_server_port()}; fails
      * when the first host is in recovery or another is not.
      */

@@ -116,7 +116,7 @@ public final class BenchMain {
                         - machine: %d cores, %.1f GiB RAM, %s %s (%s); load average %.2f at start, %.2f at end
                         - Java %s (%s), max heap %d MiB
                         - PostgreSQL %s: %s; primary %s, replicas %s (same machine, loopback)
-                        - options: %s; systems interleaved in every round; C = `%s`; F = `%s`
+                        - options: %s; systems take turns in slices within every round, A reading from the replica B reads from; C = `%s`; F = `%s`
                         """,
                 ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT)),
                 Runtime.getRuntime().availableProcessors(), os.getTotalMemorySize() / 1073741824.0,

@@ -33,6 +33,12 @@ public final class PgReplUrl {
     private final String database;
     private final Properties pgjdbc;
     private final DriverConfig config;
+    /**
+     * {@link ClusterKeys#monitorKey}, made on first use: the parse memo hands the same object to
+     * every connection of a URL, and a connection opened per operation would otherwise sort the
+     * hosts and scan every pgjdbc setting for each one. Immutable inputs, so a race only repeats it.
+     */
+    private volatile String monitorKey;
 
     private PgReplUrl(List<HostSpec> hosts, String database, Properties pgjdbc, DriverConfig config) {
         this.hosts = hosts;
@@ -224,6 +230,16 @@ public final class PgReplUrl {
     public String pgjdbcUrl(HostSpec host) {
         return "jdbc:postgresql://" + host + "/"
                 + URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** The key of the monitor this URL's connections share ({@link ClusterKeys#monitorKey}). */
+    public String monitorKey() {
+        String key = monitorKey;
+        if (key == null) {
+            key = ClusterKeys.monitorKey(this);
+            monitorKey = key;
+        }
+        return key;
     }
 
     /** Hosts, database and parameter names; never a password. */

@@ -129,7 +129,7 @@ final class Cluster {
 
     /** The live cluster of a parsed URL, or a new one; the first URL fixes the host order the monitor uses. */
     static Cluster of(PgReplUrl url) {
-        String key = ClusterKeys.monitorKey(url);
+        String key = url.monitorKey();
         return MonitorRegistry.locked(() -> CLUSTERS.computeIfAbsent(key, k -> new Cluster(k, url)));
     }
 

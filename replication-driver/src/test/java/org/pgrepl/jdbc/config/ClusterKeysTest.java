@@ -30,6 +30,14 @@ class ClusterKeysTest {
     }
 
     @Test
+    void aParsedUrlMakesItsMonitorKeyOnceAndTheSameAsClusterKeys() throws SQLException {
+        PgReplUrl u = url("jdbc:pgrepl://b:5433,a:5432/db?connectTimeout=3", "one");
+        String key = u.monitorKey();
+        assertThat(key).isEqualTo(ClusterKeys.monitorKey(u));
+        assertThat(u.monitorKey()).isSameAs(key);
+    }
+
+    @Test
     void keysHoldNoSecretAndTheFloorIgnoresUserAndSettings() throws SQLException {
         PgReplUrl withSecrets = url("jdbc:pgrepl://a:5432,b:5433/db?sslpassword=s3cret-key&sslmode=require", "s3cret");
         assertThat(ClusterKeys.monitorKey(withSecrets)).doesNotContain("s3cret").contains("sslmode=require");

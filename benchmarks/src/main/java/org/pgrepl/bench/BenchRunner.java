@@ -123,11 +123,8 @@ public final class BenchRunner {
             }
             for (Entry e : open) {
                 if (e.result.active()) {
-                    guard(w, e, label, () -> {
-                        e.subject.active(true);
-                        e.crew.warmUp(plan.warmupNanos(), plan.warmupOps() * e.workers.length);
-                        e.subject.active(false);
-                    });
+                    guard(w, e, label, () -> whileActive(e, () -> e.crew.warmUp(plan.warmupNanos(),
+                            plan.warmupOps() * e.workers.length)));
                 }
             }
             long sliceNanos = plan.byCount() ? 0 : Math.min(plan.measureNanos(), options.sliceMillis * 1_000_000L);
@@ -137,11 +134,7 @@ public final class BenchRunner {
                 Collections.shuffle(turn, shuffle);
                 for (Entry e : turn) {
                     if (e.result.active() && !e.crew.failing()) {
-                        guard(w, e, label, () -> {
-                            e.subject.active(true);
-                            e.crew.slice(sliceNanos, plan.measureOps());
-                            e.subject.active(false);
-                        });
+                        guard(w, e, label, () -> whileActive(e, () -> e.crew.slice(sliceNanos, plan.measureOps())));
                     }
                 }
             }
@@ -199,6 +192,16 @@ public final class BenchRunner {
 
     private interface Step {
         void run() throws Exception;
+    }
+
+    /** Runs a step of {@code e}'s workers with its subject told it is the one being measured. */
+    private static void whileActive(Entry e, Step step) throws Exception {
+        e.subject.active(true);
+        try {
+            step.run();
+        } finally {
+            e.subject.active(false);
+        }
     }
 
     /** Runs one step of one system; a failure marks that system failed and leaves the others running. */

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 
@@ -71,16 +72,12 @@ public final class Target {
         if (first <= 0) {
             return this;
         }
-        int n = replicas.size();
-        List<String> rotated = new ArrayList<>();
-        for (int k = 0; k < n; k++) {
-            rotated.add(replicas.get((first + k) % n));
-        }
+        List<String> rotated = new ArrayList<>(replicas);
+        Collections.rotate(rotated, -first);
         Target t = new Target(primary, rotated, database, credentials);
         t.primaryPort = primaryPort;
-        for (int k = 0; k < n; k++) {
-            t.replicaPorts.add(replicaPorts.get((first + k) % n));
-        }
+        t.replicaPorts.addAll(replicaPorts);
+        Collections.rotate(t.replicaPorts, -first);
         t.serverVersion = serverVersion;
         t.awsParameters = awsParameters;
         return t;

@@ -37,15 +37,12 @@ public final class ClusterKeys {
 
     /** {@code [sorted hosts]/database/user}: names a cluster in logs and JMX; no secret. */
     public static String displayName(PgReplUrl url) {
-        return floorKey(url) + "/" + url.pgjdbcProperties().getProperty("user", "");
+        return names(url).display();
     }
 
     /** {@code [sorted hosts]/database}: the key of the process-wide read floor. */
     public static String floorKey(PgReplUrl url) {
-        List<String> sorted = new ArrayList<>();
-        url.hosts().forEach(h -> sorted.add(h.toString()));
-        Collections.sort(sorted);
-        return sorted + "/" + url.database();
+        return names(url).floor();
     }
 
     /**
@@ -68,7 +65,30 @@ public final class ClusterKeys {
 
     /** The monitor's key: display name plus connection settings. */
     public static String monitorKey(PgReplUrl url) {
-        return displayName(url) + "?" + connectSettings(url);
+        return names(url).monitor();
+    }
+
+    /**
+     * Every name of a URL's cluster, made at once ({@link PgReplUrl#names()} keeps them).
+     *
+     * @param floor    {@link #floorKey}
+     * @param display  {@link #displayName}
+     * @param settings {@link #connectSettings}
+     * @param monitor  {@link #monitorKey}
+     * @param metrics  {@code host:port,host:port/database}, hosts sorted: the metrics name, without the user
+     */
+    public record Names(String floor, String display, String settings, String monitor, String metrics) {
+    }
+
+    /** Makes every name of a URL's cluster. */
+    public static Names names(PgReplUrl url) {
+        List<String> sorted = new ArrayList<>();
+        url.hosts().forEach(h -> sorted.add(h.toString()));
+        Collections.sort(sorted);
+        String floor = sorted + "/" + url.database();
+        String display = floor + "/" + url.pgjdbcProperties().getProperty("user", "");
+        String settings = connectSettings(url);
+        return new Names(floor, display, settings, display + "?" + settings, String.join(",", sorted) + "/" + url.database());
     }
 
     static boolean changesHowItConnects(String name) {

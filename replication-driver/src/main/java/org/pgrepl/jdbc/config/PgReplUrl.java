@@ -34,11 +34,12 @@ public final class PgReplUrl {
     private final Properties pgjdbc;
     private final DriverConfig config;
     /**
-     * {@link ClusterKeys#monitorKey}, made on first use: the parse memo hands the same object to
-     * every connection of a URL, and a connection opened per operation would otherwise sort the
-     * hosts and scan every pgjdbc setting for each one. Immutable inputs, so a race only repeats it.
+     * {@link ClusterKeys#names}, made on first use: the parse memo hands the same object to every
+     * connection of a URL, and a connection opened per operation (or the first after a quiet
+     * spell, which builds a new cluster) would otherwise sort the hosts and scan every pgjdbc
+     * setting for each one. Immutable inputs, so a race only repeats it.
      */
-    private volatile String monitorKey;
+    private volatile ClusterKeys.Names names;
 
     private PgReplUrl(List<HostSpec> hosts, String database, Properties pgjdbc, DriverConfig config) {
         this.hosts = hosts;
@@ -234,12 +235,17 @@ public final class PgReplUrl {
 
     /** The key of the monitor this URL's connections share ({@link ClusterKeys#monitorKey}). */
     public String monitorKey() {
-        String key = monitorKey;
-        if (key == null) {
-            key = ClusterKeys.monitorKey(this);
-            monitorKey = key;
+        return names().monitor();
+    }
+
+    /** Every name of this URL's cluster ({@link ClusterKeys#names}), made once. */
+    public ClusterKeys.Names names() {
+        ClusterKeys.Names n = names;
+        if (n == null) {
+            n = ClusterKeys.names(this);
+            names = n;
         }
-        return key;
+        return n;
     }
 
     /** Hosts, database and parameter names; never a password. */

@@ -6,11 +6,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -41,9 +41,15 @@ public final class ClusterMonitor implements AutoCloseable {
     private final Duration interval;
     private final int hostCount;
     private final Connection[] connections;
-    private final Future<?>[] inFlight;
-    private final ExecutorService probes;
-    private final Thread loop;
+    /** Each host's latest probe; read by {@link #close()} on another thread. */
+    private final AtomicReferenceArray<Future<?>> inFlight;
+    /** The cycle loop, on a pooled thread ({@link MonitorThreads}). */
+    private final Future<?> loop;
+    /** Set when the loop has begun; {@link #close()} waits for {@link #loopEnded} only then. */
+    private volatile boolean looping;
+    private final CountDownLatch loopEnded = new CountDownLatch(1);
+    /** Open once the start work ({@code onStart}) has run, or the monitor was closed first. */
+    private final CountDownLatch started = new CountDownLatch(1);
     /** Guards the cycle wake-ups; {@link #cycled} is signalled after every published cycle. */
     private final ReentrantLock wake = new ReentrantLock();
     private final Condition cycled = wake.newCondition();
@@ -89,25 +95,36 @@ public final class ClusterMonitor implements AutoCloseable {
      */
     public ClusterMonitor(String name, int hostCount, Connector connector, Duration interval, ClusterStats stats,
                           ClusterState seed) {
+        this(name, hostCount, connector, interval, stats, seed, m -> {
+        });
+    }
+
+    /**
+     * @param onStart runs first on the monitor's own thread, before any cycle: work the caller
+     *                that starts a monitor should not wait for (the cluster's JMX bean)
+     */
+    public ClusterMonitor(String name, int hostCount, Connector connector, Duration interval, ClusterStats stats,
+                          ClusterState seed, java.util.function.Consumer<ClusterMonitor> onStart) {
         this.stats = stats;
         this.name = name;
         this.connector = connector;
         this.interval = interval;
         this.hostCount = hostCount;
         this.connections = new Connection[hostCount];
-        this.inFlight = new Future<?>[hostCount];
+        this.inFlight = new AtomicReferenceArray<>(hostCount);
         boolean seeded = seed != null && seed.hosts().size() == hostCount && seed.cycle() > 0;
         this.state = seeded ? seed.asSeed() : ClusterState.initial(hostCount);
         this.lastWritable = seeded ? seed.writable() : -1;
         this.startNow = !seeded;
-        this.probes = Executors.newFixedThreadPool(hostCount, r -> {
-            Thread t = new Thread(r, "pgrepl-monitor-probe " + name);
-            t.setDaemon(true);
-            return t;
+        this.loop = MonitorThreads.submit("pgrepl-monitor " + name, () -> {
+            looping = true;
+            try {
+                run(onStart);
+            } finally {
+                loopEnded.countDown();
+            }
+            return null;
         });
-        this.loop = new Thread(this::run, "pgrepl-monitor " + name);
-        this.loop.setDaemon(true);
-        this.loop.start();
     }
 
     /**
@@ -122,9 +139,10 @@ public final class ClusterMonitor implements AutoCloseable {
      * starts it at once anyway). Why a seeded one waits for this: the connection that started it
      * routes on the seed with no wait of its own, and the first cycle's logins to every host (SCRAM,
      * a backend forked on each server) would compete with that connection's own login for the
-     * same cores. So the first cycle starts as soon as any call needs it ({@link #awaitFirstProbe},
-     * {@link #awaitFreshState}: a write, a lag bound, read-your-writes), when a connection's first
-     * statement has run, or after the grace period, whichever is first.
+     * same cores, and on a small machine make that connection's first statement and close wait.
+     * So the first cycle starts as soon as any call needs it ({@link #awaitFirstProbe},
+     * {@link #awaitFreshState}: a write, a lag bound, read-your-writes), when a connection of the
+     * cluster closes (its work is done), or after the grace period, whichever is first.
      */
     public void startProbing() {
         if (startNow) {
@@ -167,6 +185,22 @@ public final class ClusterMonitor implements AutoCloseable {
         return state;
     }
 
+    /**
+     * Waits (at most 5 s) until the monitor's thread has done its start work, so what it
+     * registers (the cluster's JMX bean) exists once a connection's first login has returned. The
+     * login takes far longer than that work, which runs meanwhile: in practice no wait at all.
+     */
+    public void awaitStarted() {
+        if (started.getCount() == 0) {
+            return;
+        }
+        try {
+            started.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The cycle interval. */
     public Duration interval() {
         return interval;
@@ -192,7 +226,17 @@ public final class ClusterMonitor implements AutoCloseable {
         return state;
     }
 
-    private void run() {
+    private void run(java.util.function.Consumer<ClusterMonitor> onStart) {
+        try {
+            if (closed) {
+                return;
+            }
+            onStart.accept(this);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cluster monitor " + name + ": start failed: " + e);
+        } finally {
+            started.countDown();
+        }
         if (!awaitStart()) {
             return;
         }
@@ -201,6 +245,9 @@ public final class ClusterMonitor implements AutoCloseable {
             try {
                 cycle();
             } catch (RuntimeException e) {
+                if (closed) {
+                    return; // stopped while this cycle ran: nothing failed
+                }
                 stats.monitorFailures.increment();
                 LOG.log(Level.WARNING, "cluster monitor " + name + ": cycle failed: " + e);
             }
@@ -250,13 +297,17 @@ public final class ClusterMonitor implements AutoCloseable {
         HostState[] next = new HostState[hostCount];
         List<Future<HostState>> results = new ArrayList<>(hostCount);
         for (int i = 0; i < hostCount; i++) {
-            if (inFlight[i] != null && !inFlight[i].isDone()) {
+            Future<?> last = inFlight.get(i);
+            if (last != null && !last.isDone()) {
                 results.add(null); // still stuck in last cycle's probe
                 continue;
             }
+            if (closed) {
+                return;
+            }
             final int host = i;
-            Future<HostState> f = probes.submit(() -> probe(host));
-            inFlight[i] = f;
+            Future<HostState> f = MonitorThreads.submit("pgrepl-monitor-probe " + name, () -> probe(host));
+            inFlight.set(i, f);
             results.add(f);
         }
         long bound = Math.max(interval.toNanos(), TimeUnit.SECONDS.toNanos(1));
@@ -438,10 +489,20 @@ public final class ClusterMonitor implements AutoCloseable {
         } finally {
             wake.unlock();
         }
-        loop.interrupt();
-        probes.shutdownNow();
+        // Cancelling interrupts a running task's thread only while it runs that task: a pooled
+        // thread that has moved on to another monitor's work is never hit.
+        loop.cancel(true);
+        started.countDown(); // a loop cancelled before it began never opens it
+        for (int i = 0; i < hostCount; i++) {
+            Future<?> f = inFlight.get(i);
+            if (f != null) {
+                f.cancel(true);
+            }
+        }
         try {
-            loop.join(TimeUnit.SECONDS.toMillis(5));
+            if (looping) {
+                loopEnded.await(5, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

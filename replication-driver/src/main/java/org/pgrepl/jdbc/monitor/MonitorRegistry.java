@@ -150,6 +150,15 @@ public final class MonitorRegistry {
         monitor.close();
     }
 
+    /**
+     * True while {@code monitor} is the one registered for {@code key}: not yet retired. Call it
+     * under {@link #locked}, where retiring cannot happen in between.
+     */
+    public static boolean holds(String key, ClusterMonitor monitor) {
+        Entry e = MONITORS.get(key);
+        return e != null && e.monitor == monitor;
+    }
+
     /** True while a monitor runs for {@code key} (leased, or within its linger after the last lease). */
     public static boolean isRunning(String key) {
         return locked(() -> MONITORS.containsKey(key));

@@ -4,8 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,17 +105,15 @@ final class Cluster {
     private ObjectName registered;
 
     private Cluster(String key, PgReplUrl url) {
+        ClusterKeys.Names names = url.names();
         this.key = key;
-        this.displayName = ClusterKeys.displayName(url);
-        List<String> sorted = new ArrayList<>();
-        url.hosts().forEach(h -> sorted.add(h.toString()));
-        Collections.sort(sorted);
-        this.name = String.join(",", sorted) + "/" + url.database();
+        this.displayName = names.display();
+        this.name = names.metrics();
         this.stats = STATS.computeIfAbsent(name, k -> new ClusterStats());
         this.hosts = List.copyOf(url.hosts());
         this.latest = url;
-        this.processFloor = FLOORS.computeIfAbsent(ClusterKeys.floorKey(url), k -> new AtomicLong(Lsn.NONE));
-        this.unwrappedPrimaries = UNWRAPPED.computeIfAbsent(ClusterKeys.floorKey(url), k -> new AtomicInteger());
+        this.processFloor = FLOORS.computeIfAbsent(names.floor(), k -> new AtomicLong(Lsn.NONE));
+        this.unwrappedPrimaries = UNWRAPPED.computeIfAbsent(names.floor(), k -> new AtomicInteger());
         this.health = new HostHealth[hosts.size()];
         this.openReplicaConnections = new AtomicInteger[hosts.size()];
         for (int i = 0; i < hosts.size(); i++) {
@@ -247,7 +243,8 @@ final class Cluster {
                 // of the key to close, two intervals to pass and a third connection in between).
                 registryKey = key + "#" + System.identityHashCode(this);
             }
-            return MonitorRegistry.acquire(registryKey, this::startMonitor, this::retire);
+            String leaseKey = registryKey;
+            return MonitorRegistry.acquire(leaseKey, () -> startMonitor(leaseKey), this::retire);
         });
         monitor = lease.monitor();
         return lease;
@@ -261,13 +258,21 @@ final class Cluster {
         return h.withinLag(c.maxReplicaLag() == null ? null : c.maxReplicaLag().toMillis(), c.maxReplicaLagBytes());
     }
 
-    /** Starts the monitor; monitoring connections go straight to pgjdbc. Runs under the registry's lock. */
-    private ClusterMonitor startMonitor() {
+    /**
+     * Starts the monitor; monitoring connections go straight to pgjdbc. Runs under the registry's
+     * lock. The JMX bean is registered by the monitor's own thread as it starts (a connection opened
+     * after a quiet spell does not wait for it), under the registry's lock and only while the
+     * monitor has not been retired, so a bean never outlives its monitor.
+     */
+    private ClusterMonitor startMonitor(String leaseKey) {
         Duration interval = latest.config().monitorInterval();
-        ClusterMonitor monitor = new ClusterMonitor(displayName, hosts.size(), this::openMonitorSession, interval, stats,
-                seedFor(key, hosts, interval));
-        register(monitor);
-        return monitor;
+        return new ClusterMonitor(displayName, hosts.size(), this::openMonitorSession, interval, stats,
+                seedFor(key, hosts, interval), m -> MonitorRegistry.locked(() -> {
+                    if (MonitorRegistry.holds(leaseKey, m)) {
+                        register();
+                    }
+                    return null;
+                }));
     }
 
     /**
@@ -313,10 +318,10 @@ final class Cluster {
         }
     }
 
-    private void register(ClusterMonitor monitor) {
+    private void register() {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            ObjectName name = objectName(displayName, ClusterKeys.connectSettings(latest));
+            ObjectName name = objectName(displayName, latest.names().settings());
             if (server.isRegistered(name)) {
                 return; // a replaced cluster's own monitor (see monitorLease): the live one keeps the name
             }
@@ -335,7 +340,7 @@ final class Cluster {
     /** The JMX name of a URL's cluster bean. */
     static String mbeanName(PgReplUrl url) {
         try {
-            return objectName(ClusterKeys.displayName(url), ClusterKeys.connectSettings(url)).toString();
+            return objectName(url.names().display(), url.names().settings()).toString();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -380,6 +380,7 @@ final class Router {
                 c = pgjdbc.connect(url.pgjdbcUrl(host), loginProperties(props));
             }
             cluster.health(idx).markUp();
+            monitor.awaitStarted(); // the cluster's bean exists by the first statement (ClusterMonitor#awaitStarted)
             return c;
         } catch (SQLException e) {
             if (isConnectionProblem(e)) {

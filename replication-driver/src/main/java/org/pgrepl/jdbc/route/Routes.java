@@ -40,7 +40,6 @@ abstract class Routes extends Lifecycle implements RouteSource {
     /** Why the last route went where it did, for the route counters. */
     volatile RouteReason routeReason = RouteReason.WRITE;
     /** Set after this connection's first statement told the monitor to start probing (idempotent, so no lock). */
-    private boolean monitorStarted;
 
     Routes(PgReplUrl url, Cluster cluster, MonitorRegistry.Lease lease) {
         super(new Router(url, cluster, lease.monitor()), lease);
@@ -449,10 +448,6 @@ abstract class Routes extends Lifecycle implements RouteSource {
      * or SQL COMMIT/END); a read the primary served raises the floor for monotonic reads.
      */
     final void afterExecute(Physical p) throws SQLException {
-        if (!monitorStarted) {
-            monitorStarted = true;
-            router.monitor.startProbing(); // a seeded monitor's first cycle, now that this statement is done
-        }
         if (p != primary) {
             return;
         }

@@ -150,6 +150,9 @@ class MonitorLifecycleIT {
         for (Server server : cluster.servers()) {
             await().atMost(SETTLE).until(() -> monitorSessions(server, "datname LIKE 'lifecycle_%'") == 0);
         }
+        // Nor any thread at its work: the pooled threads it ran on are back to idle (named so).
+        await().atMost(SETTLE).until(() -> Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .noneMatch(n -> n.startsWith("pgrepl-monitor") && n.contains("lifecycle_")));
 
         // A new connection gets a fresh cluster and bean; the counters go on from where they were
         // (kept per cluster name for the JVM's life, so a counter never goes back).
@@ -234,8 +237,10 @@ class MonitorLifecycleIT {
         try {
             try (Connection c = DriverManager.getConnection(cluster.pgreplUrlThroughRelays() + "?monitorInterval=200ms",
                     cluster.credentials())) {
-                // The monitor's login to the replica hangs in the stalled relay.
-                ObjectName bean = beans().iterator().next();
+                // The monitor's login to the replica hangs in the stalled relay. Its thread registers
+                // the bean as it starts, just after this connect (no statement has run to wait for it).
+                ObjectName bean = await().atMost(SETTLE).until(MonitorLifecycleIT::beans, b -> !b.isEmpty())
+                        .iterator().next();
                 await().atMost(SETTLE).until(() -> "STALLED".equals(((String[]) ManagementFactory
                         .getPlatformMBeanServer().getAttribute(bean, "Roles"))[1]));
                 assertThat(c.isClosed()).isFalse();

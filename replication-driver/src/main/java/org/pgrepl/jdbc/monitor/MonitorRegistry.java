@@ -1,7 +1,6 @@
 package org.pgrepl.jdbc.monitor;
 
 import java.lang.System.Logger.Level;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -36,7 +35,14 @@ public final class MonitorRegistry {
         final ClusterMonitor monitor;
         final Runnable onStop;
         int leases;
-        long generation;
+        /** When the last lease was released (valid while {@code leases == 0}). */
+        long idleSince;
+        /**
+         * A reap check is pending. One at most per entry: a connection opened and closed per
+         * operation releases its last lease every time, and a task scheduled (and later woken)
+         * for each would cost more than the rest of the registry's work.
+         */
+        boolean reapPending;
 
         Entry(ClusterMonitor monitor, Runnable onStop) {
             this.monitor = monitor;
@@ -91,7 +97,6 @@ public final class MonitorRegistry {
                 MONITORS.put(key, e);
             }
             e.leases++;
-            e.generation++;
             return new Lease(key, e.monitor);
         } finally {
             LOCK.unlock();
@@ -113,27 +118,46 @@ public final class MonitorRegistry {
     }
 
     private static void release(String key, ClusterMonitor monitor) {
-        long generation;
-        Duration linger;
         LOCK.lock();
         try {
             Entry e = MONITORS.get(key);
             if (e == null || e.monitor != monitor || --e.leases > 0) {
                 return;
             }
-            generation = e.generation;
-            linger = monitor.interval().multipliedBy(2);
+            e.idleSince = System.nanoTime();
+            if (e.reapPending) {
+                return; // the pending check sees the new idle time and waits on
+            }
+            e.reapPending = true;
         } finally {
             LOCK.unlock();
         }
-        REAPER.schedule(() -> reap(key, monitor, generation), linger.toMillis(), TimeUnit.MILLISECONDS);
+        scheduleReap(key, monitor, linger(monitor));
     }
 
-    private static void reap(String key, ClusterMonitor monitor, long generation) {
+    private static long linger(ClusterMonitor monitor) {
+        return monitor.interval().multipliedBy(2).toNanos();
+    }
+
+    private static void scheduleReap(String key, ClusterMonitor monitor, long delayNanos) {
+        REAPER.schedule(() -> reap(key, monitor), delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Stops the monitor once it has been without a lease for its whole linger; else checks again later. */
+    private static void reap(String key, ClusterMonitor monitor) {
         LOCK.lock();
         try {
             Entry e = MONITORS.get(key);
-            if (e == null || e.monitor != monitor || e.leases > 0 || e.generation != generation) {
+            if (e == null || e.monitor != monitor) {
+                return;
+            }
+            if (e.leases > 0) {
+                e.reapPending = false; // leased again: its next last release schedules a check
+                return;
+            }
+            long left = e.idleSince + linger(monitor) - System.nanoTime();
+            if (left > 0) {
+                scheduleReap(key, monitor, left); // released again since this check was scheduled
                 return;
             }
             MONITORS.remove(key);

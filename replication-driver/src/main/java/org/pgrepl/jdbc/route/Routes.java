@@ -39,7 +39,6 @@ abstract class Routes extends Lifecycle implements RouteSource {
     private int excludeOnce = -1;
     /** Why the last route went where it did, for the route counters. */
     volatile RouteReason routeReason = RouteReason.WRITE;
-    /** Set after this connection's first statement told the monitor to start probing (idempotent, so no lock). */
 
     Routes(PgReplUrl url, Cluster cluster, MonitorRegistry.Lease lease) {
         super(new Router(url, cluster, lease.monitor()), lease);

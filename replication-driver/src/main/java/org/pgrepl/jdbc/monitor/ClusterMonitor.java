@@ -16,12 +16,14 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Watches one cluster: every {@code interval} it checks each host's role and each replica's lag,
- * and publishes an immutable {@link ClusterState}. One daemon thread runs the cycle; each host
- * is checked on its own pooled thread with a deadline, so a stalled host is marked
- * {@link HostState.Role#STALLED} instead of holding up the others. The first cycle starts at
+ * and publishes an immutable {@link ClusterState}. One thread runs the cycle; each host is
+ * checked on a thread of its own with a deadline, so a stalled host is marked
+ * {@link HostState.Role#STALLED} instead of holding up the others. The threads are pooled daemon
+ * threads shared by every monitor of the JVM ({@link MonitorThreads}). The first cycle starts at
  * once (a seeded monitor's: as soon as something needs it, see {@link #startProbing()}) and gives
- * each host's first login a login's time before calling it stalled. {@link #close()} closes every monitoring session, including one a probe is still
- * opening (it is closed the moment its login completes).
+ * each host's first login a login's time before calling it stalled. {@link #close()} closes every
+ * monitoring session, including one a probe is still opening (it is closed the moment its login
+ * completes).
  *
  * <p>Locks are {@link ReentrantLock}s: application threads wait here ({@link #awaitFreshState}),
  * and a {@code synchronized} wait would pin a virtual thread's carrier (JDK 21 to 23).
@@ -129,8 +131,8 @@ public final class ClusterMonitor implements AutoCloseable {
 
     /**
      * Longest a seeded monitor's first cycle waits for {@link #startProbing()}: a quarter of the
-     * interval, at most this. An application that opens a connection and never runs a statement
-     * still has its seed confirmed within it.
+     * interval, at most this: a seed is confirmed within it even when no call needs the first
+     * probe sooner.
      */
     static final long FIRST_CYCLE_GRACE_MILLIS = 250;
 
@@ -141,8 +143,8 @@ public final class ClusterMonitor implements AutoCloseable {
      * a backend forked on each server) would compete with that connection's own login for the
      * same cores, and on a small machine make that connection's first statement and close wait.
      * So the first cycle starts as soon as any call needs it ({@link #awaitFirstProbe},
-     * {@link #awaitFreshState}: a write, a lag bound, read-your-writes), when a connection of the
-     * cluster closes (its work is done), or after the grace period, whichever is first.
+     * {@link #awaitFreshState}: a write, a lag bound, read-your-writes), or after the grace period,
+     * whichever is first.
      */
     public void startProbing() {
         if (startNow) {

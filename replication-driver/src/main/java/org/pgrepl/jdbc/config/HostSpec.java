@@ -12,4 +12,16 @@ public record HostSpec(String host, int port) {
     public String toString() {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
+
+    // Written out: a record's own equals and hashCode go through method handles, which stay slow
+    // on a path the JIT leaves cold (each connection opened per operation compares its host).
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof HostSpec h && port == h.port && host.equals(h.host);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * host.hashCode() + port;
+    }
 }

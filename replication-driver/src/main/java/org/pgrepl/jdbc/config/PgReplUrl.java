@@ -40,12 +40,24 @@ public final class PgReplUrl {
      * setting for each one. Immutable inputs, so a race only repeats it.
      */
     private volatile ClusterKeys.Names names;
+    /**
+     * The pgjdbc URL of each host, in {@link #hosts} order. A connection opened per operation
+     * (or the first after a quiet spell) would otherwise encode the database name and format the
+     * host on a path the JIT never compiles; the URL is immutable, so they are made once.
+     */
+    private final String[] pgjdbcUrls;
+    /** {@link #readOnlyLoginProperties}, made on first use (immutable inputs: a race only repeats it). */
+    private volatile Properties readOnlyLogin;
 
     private PgReplUrl(List<HostSpec> hosts, String database, Properties pgjdbc, DriverConfig config) {
         this.hosts = hosts;
         this.database = database;
         this.pgjdbc = pgjdbc;
         this.config = config;
+        this.pgjdbcUrls = new String[hosts.size()];
+        for (int i = 0; i < pgjdbcUrls.length; i++) {
+            pgjdbcUrls[i] = buildPgjdbcUrl(hosts.get(i));
+        }
     }
 
     /** True when the URL starts with {@code jdbc:pgrepl:}; everything else is checked by {@link #parse}. */
@@ -222,6 +234,35 @@ public final class PgReplUrl {
         return copy;
     }
 
+    /**
+     * The parameters for pgjdbc's logins: one instance, shared by every connection of this URL.
+     * pgjdbc only reads the properties it is given, and so must every caller: never change it
+     * (take {@link #pgjdbcProperties()} for a copy). Copying them for each connection cost a
+     * connection opened per operation more than the rest of its routing.
+     */
+    public Properties loginProperties() {
+        return pgjdbc;
+    }
+
+    /**
+     * {@link #loginProperties()} with {@code -c default_transaction_read_only=on} after any
+     * {@code options} of the user's (last, so it wins over the user's own): the login of a replica
+     * session that is read-only from its first statement. Shared as {@link #loginProperties()} is;
+     * never change it.
+     */
+    public Properties readOnlyLoginProperties() {
+        Properties p = readOnlyLogin;
+        if (p == null) {
+            p = new Properties();
+            p.putAll(pgjdbc);
+            String own = p.getProperty("options");
+            String readOnly = "-c default_transaction_read_only=on";
+            p.setProperty("options", own == null || own.isBlank() ? readOnly : own + " " + readOnly);
+            readOnlyLogin = p;
+        }
+        return p;
+    }
+
     /** The driver's own settings. */
     public DriverConfig config() {
         return config;
@@ -229,6 +270,16 @@ public final class PgReplUrl {
 
     /** The plain pgjdbc URL of one host and this database, without parameters. */
     public String pgjdbcUrl(HostSpec host) {
+        for (int i = 0; i < pgjdbcUrls.length; i++) {
+            HostSpec h = hosts.get(i);
+            if (h == host || h.equals(host)) {
+                return pgjdbcUrls[i];
+            }
+        }
+        return buildPgjdbcUrl(host);
+    }
+
+    private String buildPgjdbcUrl(HostSpec host) {
         return "jdbc:postgresql://" + host + "/"
                 + URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
     }

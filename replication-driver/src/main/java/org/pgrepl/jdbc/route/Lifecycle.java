@@ -154,7 +154,7 @@ abstract class Lifecycle extends ReadFloor {
 
     final int socketTimeoutMillis() {
         try {
-            return Integer.parseInt(router.url.pgjdbcProperties().getProperty("socketTimeout", "0")) * 1000;
+            return Integer.parseInt(router.url.loginProperties().getProperty("socketTimeout", "0")) * 1000;
         } catch (NumberFormatException e) {
             return 0;
         }

@@ -30,14 +30,8 @@ final class Router {
     final DriverConfig config;
     final Cluster cluster;
     final ClusterMonitor monitor;
+    /** The URL's login properties, shared by its connections: read here, cloned before a change. */
     private final Properties props;
-    /**
-     * {@link #props} with the session made read-only at login ({@code options}), for replica
-     * sessions: the server applies it before the session's first statement, so it costs no round
-     * trip, and {@code RESET ALL} or {@code DISCARD ALL} return to it. Made with the first replica
-     * session (a connection that only writes never needs it); see {@link #replicaLoginProperties}.
-     */
-    private Properties replicaProps;
     /**
      * One pgjdbc driver for every connection: each instance loads its default properties by
      * scanning the class path for driverconfig.properties on first connect, which a connection
@@ -54,7 +48,7 @@ final class Router {
         this.config = url.config();
         this.cluster = cluster;
         this.monitor = monitor;
-        this.props = url.pgjdbcProperties();
+        this.props = url.loginProperties(); // shared: only read, or cloned before a change
         this.maxLagMillis = config.maxReplicaLag() == null ? null : config.maxReplicaLag().toMillis();
         this.lagUnbounded = maxLagMillis == null && config.maxReplicaLagBytes() == null;
     }
@@ -306,26 +300,16 @@ final class Router {
 
     /**
      * The login properties of a replica session read-only from its login, or null where the
-     * option is not offered: behind a transaction pooler (a session setting would reach other
+     * option is not offered. The server applies the option before the session's first statement,
+     * so it costs no round trip, and {@code RESET ALL} or {@code DISCARD ALL} return to it. Not
+     * offered behind a transaction pooler (a session setting would reach other
      * clients), with the user's options ending in an escape, or where a host refused it.
      */
     private Properties replicaLoginProperties() {
         if (config.transactionPooling() || endsInEscape(props.getProperty("options")) || !cluster.takesLoginOptions()) {
             return null;
         }
-        if (replicaProps == null) {
-            replicaProps = readOnlyAtLogin(props);
-        }
-        return replicaProps;
-    }
-
-    /** {@code props} plus {@code -c default_transaction_read_only=on} after any {@code options} of the user's. */
-    private static Properties readOnlyAtLogin(Properties props) {
-        Properties p = (Properties) props.clone();
-        String own = p.getProperty("options");
-        String readOnly = "-c default_transaction_read_only=on"; // last, so it wins over the user's own
-        p.setProperty("options", own == null || own.isBlank() ? readOnly : own + " " + readOnly);
-        return p;
+        return url.readOnlyLoginProperties();
     }
 
     private static void closeQuietly(Connection c) {

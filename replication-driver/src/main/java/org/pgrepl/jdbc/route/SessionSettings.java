@@ -222,7 +222,7 @@ abstract class SessionSettings extends StatementFactory {
             return state.clientInfo.getProperty(name, "ApplicationName".equals(name) ? "" : null);
         }
         Physical p = currentOrNull();
-        return p != null ? p.conn.getClientInfo(name) : router.url.pgjdbcProperties().getProperty(name);
+        return p != null ? p.conn.getClientInfo(name) : router.url.loginProperties().getProperty(name);
     }
 
     @Override

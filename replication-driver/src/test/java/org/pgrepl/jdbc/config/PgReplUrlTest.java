@@ -134,4 +134,29 @@ class PgReplUrlTest {
                 .isEqualTo(ReadConsistency.SESSION);
         assertThat(PgReplUrl.parse(url, null).pgjdbcProperties().getProperty("password")).isNull();
     }
+
+    @Test
+    void pgjdbcUrlsAreMadeOnceAndFoundByValue() throws SQLException {
+        PgReplUrl url = PgReplUrl.parse("jdbc:pgrepl://a:5432,[::1]:6000/d%C3%A9j%C3%A0%20vu", null);
+        assertThat(url.pgjdbcUrl(new HostSpec("::1", 6000))).as("an equal host, not the URL's own object")
+                .isEqualTo("jdbc:postgresql://[::1]:6000/d%C3%A9j%C3%A0%20vu")
+                .isSameAs(url.pgjdbcUrl(url.hosts().get(1)));
+        assertThat(url.pgjdbcUrl(new HostSpec("elsewhere", 7))).as("a host not in the URL (one found later)")
+                .isEqualTo("jdbc:postgresql://elsewhere:7/d%C3%A9j%C3%A0%20vu");
+        assertThat(new HostSpec("a", 1)).isEqualTo(new HostSpec("a", 1)).hasSameHashCodeAs(new HostSpec("a", 1))
+                .isNotEqualTo(new HostSpec("a", 2)).isNotEqualTo(new HostSpec("b", 1));
+    }
+
+    @Test
+    void readOnlyLoginPutsTheOptionAfterTheUsersOwnAndLeavesTheLoginPropertiesAlone() throws SQLException {
+        PgReplUrl plain = PgReplUrl.parse("jdbc:pgrepl://a,b/db?user=u", null);
+        assertThat(plain.readOnlyLoginProperties().getProperty("options")).isEqualTo("-c default_transaction_read_only=on");
+        assertThat(plain.readOnlyLoginProperties()).isSameAs(plain.readOnlyLoginProperties())
+                .containsEntry("user", "u");
+        assertThat(plain.loginProperties().getProperty("options")).isNull();
+        PgReplUrl own = PgReplUrl.parse("jdbc:pgrepl://a,b/db?options=-c%20work_mem%3D8MB", null);
+        assertThat(own.readOnlyLoginProperties().getProperty("options"))
+                .isEqualTo("-c work_mem=8MB -c default_transaction_read_only=on");
+        assertThat(own.loginProperties().getProperty("options")).isEqualTo("-c work_mem=8MB");
+    }
 }

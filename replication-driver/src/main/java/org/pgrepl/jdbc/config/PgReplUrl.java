@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * A parsed {@code jdbc:pgrepl://primary[:port],replica[:port].../database[?key=value&...]} URL:
@@ -75,11 +76,12 @@ public final class PgReplUrl {
         // An application that opens a connection per operation (DriverManager in a command-line
         // tool, a serverless function) parses the same URL and properties every time, on a path
         // the JIT never warms: the parsed URL is immutable, so the last one is reused when both match.
-        Map<String, String> given = given(info);
+        Set<String> names = info == null ? Set.of() : info.stringPropertyNames(); // defaults included
         Parsed memo = last;
-        if (memo != null && memo.url.equals(url) && memo.info.equals(given)) {
+        if (memo != null && memo.url.equals(url) && memo.matches(names, info)) {
             return memo.result;
         }
+        Map<String, String> given = given(names, info);
         PgReplUrl result = parseFresh(url, given); // from the same read as the memo's key
         last = new Parsed(url, given, result);
         return result;
@@ -96,18 +98,36 @@ public final class PgReplUrl {
             this.info = info;
             this.result = result;
         }
+
+        /** The same keys and values as {@code names} read from {@code props}, without copying them first. */
+        boolean matches(Set<String> names, Properties props) {
+            if (names.size() != info.size()) {
+                return false;
+            }
+            for (String key : names) {
+                String value = props.getProperty(key);
+                // null: the caller removed it while we read (Properties may change under us); no reuse
+                if (value == null || !value.equals(info.get(key))) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     private static volatile Parsed last;
 
     /** The caller's properties as {@link #build} reads them (string values, defaults included). */
-    private static Map<String, String> given(Properties info) {
+    private static Map<String, String> given(Set<String> names, Properties info) {
         if (info == null) {
             return Map.of();
         }
         Map<String, String> out = new HashMap<>();
-        for (String key : info.stringPropertyNames()) {
-            out.put(key, info.getProperty(key));
+        for (String key : names) {
+            String value = info.getProperty(key);
+            if (value != null) {
+                out.put(key, value);
+            }
         }
         return out;
     }

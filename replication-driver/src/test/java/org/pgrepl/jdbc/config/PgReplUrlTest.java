@@ -136,6 +136,33 @@ class PgReplUrlTest {
     }
 
     @Test
+    void theMemoSeesAKeyAddedRemovedOrOnlyInTheDefaults() throws SQLException {
+        String url = "jdbc:pgrepl://p:5432,r:5433/db";
+        Properties props = new Properties();
+        props.setProperty("user", "app");
+        PgReplUrl first = PgReplUrl.parse(url, props);
+
+        props.setProperty("sslmode", "require");
+        PgReplUrl added = PgReplUrl.parse(url, props);
+        assertThat(added).isNotSameAs(first);
+        assertThat(added.pgjdbcProperties().getProperty("sslmode")).isEqualTo("require");
+
+        props.remove("sslmode");
+        PgReplUrl removed = PgReplUrl.parse(url, props);
+        assertThat(removed).isNotSameAs(added);
+        assertThat(removed.pgjdbcProperties().getProperty("sslmode")).isNull();
+
+        Properties defaults = new Properties();
+        defaults.setProperty("sslmode", "verify-full");
+        Properties withDefaults = new Properties(defaults);
+        withDefaults.setProperty("user", "app");
+        PgReplUrl fromDefaults = PgReplUrl.parse(url, withDefaults);
+        assertThat(fromDefaults).as("same own entries as before, one more key in the defaults").isNotSameAs(removed);
+        assertThat(fromDefaults.pgjdbcProperties().getProperty("sslmode")).isEqualTo("verify-full");
+        assertThat(PgReplUrl.parse(url, withDefaults)).isSameAs(fromDefaults);
+    }
+
+    @Test
     void pgjdbcUrlsAreMadeOnceAndFoundByValue() throws SQLException {
         PgReplUrl url = PgReplUrl.parse("jdbc:pgrepl://a:5432,[::1]:6000/d%C3%A9j%C3%A0%20vu", null);
         assertThat(url.pgjdbcUrl(new HostSpec("::1", 6000))).as("an equal host, not the URL's own object")

@@ -141,7 +141,7 @@ public final class BenchRunner {
             for (Entry e : open) {
                 if (e.result.active()) {
                     guard(w, e, label, () -> {
-                        e.workers[0].checkRouting(e.result.probe());
+                        RoutingChecks.all(e.workers, e.result.probe());
                         e.stats = e.crew.stats();
                     });
                 }
@@ -165,9 +165,7 @@ public final class BenchRunner {
         for (int i = 0; i < e.workers.length; i++) {
             e.workers[i] = e.subject.worker(i);
         }
-        for (Worker worker : e.workers) {
-            worker.checkRouting(e.result.probe());
-        }
+        RoutingChecks.all(e.workers, e.result.probe());
         e.crew = new Crew(e.result.system().name(), e.workers, buffers(e.result.system()), w.auxNames().size());
     }
 

@@ -80,9 +80,7 @@ public final class HeapCheck {
             for (int i = 0; i < workers.length; i++) {
                 workers[i] = subject.worker(i);
             }
-            for (Worker worker : workers) {
-                worker.checkRouting(probe);
-            }
+            RoutingChecks.all(workers, probe);
             for (int p = 1; p <= periods; p++) {
                 RoundStats stats;
                 try (Crew crew = new Crew("heap-" + s, workers, buffers, 0)) {
@@ -98,7 +96,7 @@ public final class HeapCheck {
                 log.printf(Locale.ROOT, "heap check %s period %d/%d: %,.0f ops/s, %.1f MB after GC%n", s, p, periods,
                         stats.opsPerSecond(), heap / 1048576.0);
             }
-            workers[0].checkRouting(probe);
+            RoutingChecks.all(workers, probe);
             return new Series(s, before, out, null);
         } catch (MisroutedException e) {
             return fail(s, before, "misrouted: " + target.redact(e.getMessage()));

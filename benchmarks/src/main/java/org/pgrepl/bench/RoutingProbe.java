@@ -6,6 +6,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -25,6 +29,11 @@ public final class RoutingProbe {
     private final AtomicInteger checks = new AtomicInteger();
     private final Set<Integer> replicaPortsSeen = new TreeSet<>();
     private volatile int lastReplicaPort = -1;
+    /** Set while {@link RoutingChecks} runs a crew's checks at once; see {@link #meet()}. */
+    private volatile CyclicBarrier meeting;
+
+    /** Longest wait for the other workers of a check run at once. */
+    private static final long MEET_SECONDS = 10;
 
     /** @param target the cluster whose ports {@link Target#discover()} recorded */
     public RoutingProbe(Target target) {
@@ -45,6 +54,7 @@ public final class RoutingProbe {
      * @param what the step, for the message ("read-only transaction", ...)
      */
     public void expectReplica(Connection c, String what) throws SQLException {
+        meet();
         Observation o = observe(c);
         checks.incrementAndGet();
         if (!o.inRecovery() || !target.replicaPorts().contains(o.port())) {
@@ -56,6 +66,40 @@ public final class RoutingProbe {
         lastReplicaPort = o.port();
     }
 
+    /** Makes every later check wait for the others at {@code barrier} (null: no waiting). */
+    void meetAt(CyclicBarrier barrier) {
+        meeting = barrier;
+    }
+
+    /** Releases the workers waiting at the meeting: one of them failed and will not come. */
+    void giveUpMeeting() {
+        CyclicBarrier b = meeting;
+        meeting = null;
+        if (b != null) {
+            b.reset();
+        }
+    }
+
+    /**
+     * Waits, holding the connection about to be checked, until every worker of the crew holds
+     * one too, so that a pool's workers check distinct connections. A barrier broken or timed
+     * out (a worker failed, or a pool smaller than the crew) lets the check go on without it:
+     * meeting is there to spread the checks, never to stall them.
+     */
+    private void meet() {
+        CyclicBarrier b = meeting;
+        if (b == null || b.isBroken()) {
+            return;
+        }
+        try {
+            b.await(MEET_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (BrokenBarrierException | TimeoutException e) {
+            // go on alone: see above
+        }
+    }
+
     /** The replica port the latest read check saw, or -1. */
     public int lastReplicaPort() {
         return lastReplicaPort;
@@ -63,6 +107,7 @@ public final class RoutingProbe {
 
     /** Asserts that work on this connection runs on the primary. */
     public void expectPrimary(Connection c, String what) throws SQLException {
+        meet();
         Observation o = observe(c);
         checks.incrementAndGet();
         if (o.inRecovery() || o.port() != target.primaryPort()) {

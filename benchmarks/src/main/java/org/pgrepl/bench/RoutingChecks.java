@@ -27,7 +27,9 @@ final class RoutingChecks {
             workers[0].checkRouting(probe);
             return;
         }
-        AtomicReference<Exception> failure = new AtomicReference<>();
+        // Throwable, not Exception: a LinkageError from a driver must reach the caller (which
+        // reports it) rather than die with its thread while the others wait out the meeting.
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread[] threads = new Thread[workers.length];
         probe.meetAt(new CyclicBarrier(workers.length));
         try {
@@ -36,7 +38,7 @@ final class RoutingChecks {
                 threads[i] = new Thread(() -> {
                     try {
                         worker.checkRouting(probe);
-                    } catch (Exception e) {
+                    } catch (Throwable e) {
                         failure.compareAndSet(null, e);
                         probe.giveUpMeeting();
                     }
@@ -49,8 +51,12 @@ final class RoutingChecks {
         } finally {
             probe.meetAt(null);
         }
-        if (failure.get() != null) {
-            throw failure.get();
+        Throwable f = failure.get();
+        if (f instanceof Error error) {
+            throw error;
+        }
+        if (f != null) {
+            throw (Exception) f;
         }
     }
 }

@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RoutingProbe {
     /** The probe statement. */
     public static final String SQL = "SELECT pg_is_in_recovery(), inet_server_port()";
+    /** Longest wait for the other workers of a check run at once. */
+    private static final long MEET_SECONDS = 10;
 
     /** What a server answered. */
     public record Observation(boolean inRecovery, int port) {
@@ -31,9 +33,6 @@ public final class RoutingProbe {
     private volatile int lastReplicaPort = -1;
     /** Set while {@link RoutingChecks} runs a crew's checks at once; see {@link #meet()}. */
     private volatile CyclicBarrier meeting;
-
-    /** Longest wait for the other workers of a check run at once. */
-    private static final long MEET_SECONDS = 10;
 
     /** @param target the cluster whose ports {@link Target#discover()} recorded */
     public RoutingProbe(Target target) {
